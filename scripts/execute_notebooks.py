@@ -1,0 +1,57 @@
+"""Execute the book's notebooks in place, top to bottom, storing widget state.
+
+Notebooks are committed executed (nbval compares against the stored outputs, and
+Binder users see them). Run this after changing a notebook or hpg:
+
+    python scripts/execute_notebooks.py            # every notebook listed in _toc.yml
+    python scripts/execute_notebooks.py book/front/how-to-use.ipynb
+"""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import yaml
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def toc_notebooks() -> list[Path]:
+    """Every .ipynb file named in _toc.yml, in reading order."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "file" in node:
+                files.append(node["file"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(toc)
+    return [ROOT / f"{name}.ipynb" for name in files if (ROOT / f"{name}.ipynb").exists()]
+
+
+def execute(path: Path) -> float:
+    start = time.perf_counter()
+    notebook = nbformat.read(path, as_version=4)
+    client = NotebookClient(notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
+    client.execute()
+    nbformat.write(notebook, path)
+    return time.perf_counter() - start
+
+
+def main(arguments: list[str]) -> None:
+    paths = [Path(a).resolve() for a in arguments] or toc_notebooks()
+    for path in paths:
+        print(f"{path.relative_to(ROOT)}: {execute(path):.1f} s", flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,84 @@
+"""Shared fixtures: the book's layout, and one strict build per test run.
+
+The build runs once per run however many xdist workers ask for it: the first
+takes a file lock and builds, the others wait and read the recorded result.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE = ROOT / "_build" / "html"
+BIN = Path(sys.executable).parent
+
+
+def config() -> dict:
+    return yaml.safe_load((ROOT / "_config.yml").read_text())
+
+
+def toc_docnames() -> list[str]:
+    """Every document named in _toc.yml (root first), without suffix."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    names = [toc["root"]]
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "file" in node:
+                names.append(node["file"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(toc.get("parts", toc.get("chapters", [])))
+    return names
+
+
+def notebooks() -> list[Path]:
+    return [ROOT / f"{name}.ipynb" for name in toc_docnames() if (ROOT / f"{name}.ipynb").exists()]
+
+
+def strict_build(source: Path, *extra: str) -> subprocess.CompletedProcess:
+    command = [str(BIN / "jupyter-book"), "build", str(source), "-W", "-n", "--keep-going", *extra]
+    return subprocess.run(command, cwd=source, capture_output=True, text=True)
+
+
+@pytest.fixture(scope="session")
+def site_build(testrun_uid) -> dict:
+    """Build the book strictly, once per test run; return its exit code, log and duration."""
+    from filelock import FileLock
+
+    folder = ROOT / "_build"
+    folder.mkdir(exist_ok=True)
+    record = folder / f".test-build-{testrun_uid}.json"
+    with FileLock(str(folder / ".test-build.lock")):
+        if not record.exists():
+            for old in folder.glob(".test-build-*.json"):
+                old.unlink()
+            start = time.perf_counter()
+            result = strict_build(ROOT)
+            record.write_text(
+                json.dumps(
+                    {
+                        "returncode": result.returncode,
+                        "log": result.stdout + result.stderr,
+                        "seconds": time.perf_counter() - start,
+                    }
+                )
+            )
+    return json.loads(record.read_text())
+
+
+@pytest.fixture(scope="session")
+def site(site_build) -> Path:
+    """The built site's folder; skips nothing: a failed build fails every test that needs it."""
+    assert site_build["returncode"] == 0, "the strict build failed:\n" + site_build["log"][-5000:]
+    return SITE

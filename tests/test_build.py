@@ -1,0 +1,100 @@
+"""The strict build: zero warnings, every page present, and strictness that really fails."""
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+import textwrap
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+import hpg
+from conftest import ROOT, config, strict_build, toc_docnames
+
+sys.path.insert(0, str(ROOT / "book" / "_ext"))
+
+pytestmark = pytest.mark.build
+
+
+def test_strict_build_has_no_warnings(site_build):
+    log = site_build["log"]
+    assert site_build["returncode"] == 0, log[-5000:]
+    assert "build succeeded" in log
+    assert not re.search(r"\bWARNING\b", log), "\n".join(line for line in log.splitlines() if "WARNING" in line)
+
+
+def test_every_toc_page_is_built(site):
+    for name in toc_docnames():
+        assert (site / f"{name}.html").is_file(), f"{name} was not built"
+
+
+def test_every_page_has_notice_version_and_build_date(site):
+    version = re.escape(hpg.__version__)
+    for name in toc_docnames():
+        page = (site / f"{name}.html").read_text(encoding="utf-8")
+        assert "Educational material, not medical advice." in page, name
+        assert re.search(rf"Version {version}, built \d{{4}}-\d{{2}}-\d{{2}}", page), name
+
+
+def test_title_and_copyright_come_from_config(site):
+    settings = config()
+    page = (site / "book" / "intro.html").read_text(encoding="utf-8")
+    assert re.search(r"<title>[^<]*" + re.escape(settings["title"]) + "[^<]*</title>", page)
+    assert re.search(rf"© Copyright {settings['copyright']}", page)
+
+
+def test_execution_cache_is_keyed_to_the_package(site_build):
+    from hpg_book import package_hash  # noqa: E402  (the book's extension, on sys.path below)
+
+    assert f"hpg-{package_hash()}" in site_build["log"]
+
+
+@pytest.fixture()
+def tiny_book(tmp_path: Path):
+    """A one-page book with this book's configuration, to prove the build's strictness."""
+    settings = config()
+    settings["only_build_toc_files"] = True
+    settings["execute"]["cache"] = str(tmp_path / "cache")
+    settings["sphinx"]["local_extensions"] = {"hpg_book": str(ROOT / "book" / "_ext")}
+    settings["bibtex_bibfiles"] = [str(ROOT / "references.bib")]
+    (tmp_path / "_config.yml").write_text(yaml.safe_dump(settings))
+    (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: page\n")
+
+    def build(markdown: str = "", cells: list | None = None):
+        if cells is None:
+            (tmp_path / "page.md").write_text(textwrap.dedent(markdown))
+        else:
+            notebook = nbformat.v4.new_notebook(cells=cells)
+            notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+            nbformat.write(notebook, tmp_path / "page.ipynb")
+        return strict_build(tmp_path)
+
+    yield build
+    shutil.rmtree(tmp_path / "_build", ignore_errors=True)
+
+
+def test_tiny_book_builds_cleanly(tiny_book):
+    result = tiny_book("# Fine\n\nA {term}`GnRH`-free page citing {cite:t}`smith1980`.\n\n```{glossary}\nGnRH\n  A hormone.\n```\n")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+
+@pytest.mark.parametrize(
+    ("markdown", "message"),
+    [
+        ("# Bad\n\nSee {cite}`no_such_key_2026`.\n", "no_such_key_2026"),
+        ("# Bad\n\nA {term}`no such term`.\n", "no such term"),
+    ],
+)
+def test_unknown_cite_or_term_fails_the_build(tiny_book, markdown, message):
+    result = tiny_book(markdown)
+    assert result.returncode != 0
+    assert message in result.stdout + result.stderr
+
+
+def test_failing_cell_fails_the_build(tiny_book):
+    result = tiny_book(cells=[nbformat.v4.new_markdown_cell("# Bad"), nbformat.v4.new_code_cell("1 / 0")])
+    assert result.returncode != 0
+    assert "ZeroDivisionError" in result.stdout + result.stderr
