@@ -13,7 +13,7 @@ from __future__ import annotations
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
 LINESTYLES = ("-", "--", ":", "-.", (0, (5, 1, 1, 1, 1, 1)), (0, (1, 1)), (0, (8, 2)))
 
-__all__ = ["PALETTE", "LINESTYLES", "plot_toy"]
+__all__ = ["PALETTE", "LINESTYLES", "figure_html", "plot_toy"]
 
 
 def _axes(ax, figsize):
@@ -24,6 +24,27 @@ def _axes(ax, figsize):
     else:
         fig = ax.figure
     return fig, ax
+
+
+def figure_html(fig, alt: str, *, dpi: int = 96) -> str:
+    """Render a figure as an ``<img>`` element with alt text, and close the figure.
+
+    Used where a figure is shown inside a widget: Matplotlib's own inline display
+    has no way to carry alt text, an HTML image does.
+    """
+    import base64
+    import html
+    import io
+
+    import matplotlib.pyplot as plt
+
+    if not alt or not alt.strip():
+        raise ValueError("alt must describe the figure, got an empty string")
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi)
+    plt.close(fig)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}" style="max-width: 100%">'
 
 
 def plot_toy(result, ax=None, *, title: str | None = None, figsize=(6.4, 3.6)):

@@ -23,17 +23,26 @@ fi
 want="$(stamp requirements.txt requirements-dev.txt pyproject.toml)"
 if [ "$(cat .venv/.installed 2>/dev/null)" != "$want" ]; then
     echo "==> installing the locked Python environment (requirements-dev.txt)"
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+    if ! { .venv/bin/python -m pip install --disable-pip-version-check -r requirements-dev.txt &&
+           .venv/bin/python -m pip install --disable-pip-version-check --no-deps -e .; } > .venv/install.log 2>&1; then
+        tail -n 30 .venv/install.log >&2
+        echo "pip could not install the environment; the whole log is in .venv/install.log" >&2
+        exit 1
+    fi
     echo "$want" > .venv/.installed
 fi
+
+# Kernels started by the build and by nbval log a warning about TCP transport at start-up,
+# which lands in the middle of pytest's summary; keep their log to errors (this venv only).
+mkdir -p .venv/etc/ipython
+echo 'c.IPKernelApp.log_level = "ERROR"' > .venv/etc/ipython/ipython_kernel_config.py
 
 want="$(stamp package.json package-lock.json)"
 if [ "$(cat node_modules/.installed 2>/dev/null)" != "$want" ]; then
     echo "==> installing the site's JavaScript from package-lock.json (npm ci)"
-    npm ci --no-audit --no-fund --loglevel=error
+    npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
     echo "$want" > node_modules/.installed
 fi
 
 export PATH="$ROOT/.venv/bin:$PATH"
-export MPLBACKEND=Agg
+

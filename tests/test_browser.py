@@ -138,6 +138,12 @@ def test_every_embedded_widget_rendered(visits, name):
             timeout=15000,
         )
         assert page.locator(".widget-label, .widget-html, .widget-output").count() > 0
+        # An Output widget (the display of an interact) must show its default figure or text.
+        empty = page.evaluate(
+            "() => Array.from(document.querySelectorAll('.widget-output'))"
+            ".filter(o => !o.querySelector('img, pre, .jp-RenderedText')).length"
+        )
+        assert empty == 0, f"{empty} Output widget(s) rendered empty"
 
 
 @pytest.mark.parametrize("name", PAGES)

@@ -68,3 +68,13 @@ def test_no_memory_addresses_or_errors_in_outputs(path):
             assert output.output_type != "error", cell.source[:200]
             text = output.get("text", "") + str(output.get("data", {}).get("text/plain", ""))
             assert not re.search(r"<[^>]+ at 0x[0-9a-f]+>", text), f"object repr in output:\n{text[:200]}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_output_widgets_hold_their_default_output(path):
+    """The static site shows a widget's stored state: an empty Output widget is a blank figure."""
+    metadata = nbformat.read(path, as_version=4).metadata
+    state = metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
+    for model_id, model in state.items():
+        if model["model_name"] == "OutputModel":
+            assert model["state"].get("outputs"), f"Output widget {model_id} is empty (was MPLBACKEND set?)"

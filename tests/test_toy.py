@@ -117,3 +117,20 @@ def test_plot_toy_draws_three_labelled_styled_curves():
     assert len(lines) == 3
     assert len({line.get_linestyle() for line in lines}) == 3  # never colour alone
     matplotlib.pyplot.close(fig)
+
+
+def test_figure_html_carries_escaped_alt_text_and_closes_the_figure():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from hpg import plots
+
+    fig = plots.plot_toy(toy.simulate())
+    tag = plots.figure_html(fig, alt='Three curves "settling" at 1 & staying')
+    assert tag.startswith('<img src="data:image/png;base64,')
+    assert 'alt="Three curves &quot;settling&quot; at 1 &amp; staying"' in tag
+    assert not plt.fignum_exists(fig.number)
+    with pytest.raises(ValueError, match="alt must describe the figure"):
+        plots.figure_html(plots.plot_toy(toy.simulate()), alt=" ")

@@ -3,8 +3,9 @@
 * version and release come from ``hpg/_version.py`` (the package and the book share one number);
 * the footer of every page shows that version, the build date and the licences;
 * every page carries the "educational material, not medical advice" notice;
-* the notebook execution cache lives in a folder keyed to a hash of ``hpg/``, so a change to the
-  model re-executes every notebook and the site never publishes outputs of older code;
+* the notebook execution cache lives in a folder keyed to a hash of ``hpg/`` and the locked
+  requirements, so a change to the model or a library re-executes every notebook and the site
+  never publishes outputs of older code;
 * the copyright line runs from the first year in ``_config.yml`` to the year of the build.
 """
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "hpg"
+SAFETY = "book/front/safety"
 
 NOTICE = (
     '<strong>Educational material, not medical advice.</strong> '
@@ -33,10 +35,12 @@ def package_version() -> str:
 
 
 def package_hash() -> str:
-    """A short hash of every Python file in hpg/ (names and contents)."""
+    """A short hash of what notebook outputs depend on besides the notebooks themselves:
+    every Python file in hpg/, and the locked versions of every library."""
     digest = hashlib.sha256()
-    for path in sorted(PACKAGE.rglob("*.py")):
-        digest.update(path.relative_to(PACKAGE).as_posix().encode())
+    files = [*sorted(PACKAGE.rglob("*.py")), ROOT / "requirements.txt", ROOT / "requirements-dev.txt"]
+    for path in files:
+        digest.update(path.relative_to(ROOT).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -61,14 +65,31 @@ def _configure(app, config):
     config.html_theme_options = options
 
 
-def _notice(app, pagename, templatename, context, doctree):
+def _page(app, pagename, templatename, context, doctree):
     # The theme's announcement banner, at the top of every page, with a link to the
     # safety notice that is relative to each page (the site may live in any folder).
-    safety = app.builder.get_relative_uri(pagename, "book/front/safety")
+    safety = app.builder.get_relative_uri(pagename, SAFETY) or app.builder.get_target_uri(SAFETY).rpartition("/")[2]
     context["theme_announcement"] = NOTICE.format(safety=html.escape(safety))
+
+    # sphinx-thebe (always loaded by Jupyter Book) registers its inline script twice, which
+    # redeclares a constant and throws on every page: keep the first copy of each script.
+    if "script_files" in context:
+        seen, unique = set(), []
+        for script in context["script_files"]:
+            # an inline script's filename is None or "" depending on how it was registered
+            key = (getattr(script, "filename", None) or "", repr(sorted(getattr(script, "attributes", {}).items())))
+            if key not in seen:
+                seen.add(key)
+                unique.append(script)
+        context["script_files"][:] = unique  # in place: it is the builder's own list
+
+    # Sphinx 7 marks the citation list role="list" although its entries are not list items,
+    # an ARIA error (axe: aria-required-children); the entries keep role="doc-biblioentry".
+    if "body" in context:
+        context["body"] = context["body"].replace('<div role="list" class="citation-list">', '<div class="citation-list">')
 
 
 def setup(app):
     app.connect("config-inited", _configure)
-    app.connect("html-page-context", _notice)
+    app.connect("html-page-context", _page, priority=900)  # after others add scripts
     return {"version": package_version(), "parallel_read_safe": True, "parallel_write_safe": True}
