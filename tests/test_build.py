@@ -102,3 +102,16 @@ def test_failing_cell_fails_the_build(tiny_book):
     result = tiny_book(cells=[nbformat.v4.new_markdown_cell("# Bad"), nbformat.v4.new_code_cell("1 / 0")])
     assert result.returncode != 0
     assert "ZeroDivisionError" in result.stdout + result.stderr
+
+
+def test_every_notebook_page_offers_binder_colab_and_jupyterhub(site):
+    settings = config()
+    repository = settings["repository"]["url"].removeprefix("https://github.com/")
+    hub = settings["launch_buttons"]["jupyterhub_url"].rstrip("/")
+    for name in toc_docnames():
+        if not (ROOT / f"{name}.ipynb").exists():
+            continue
+        page = (site / f"{name}.html").read_text(encoding="utf-8")
+        assert f"https://mybinder.org/v2/gh/{repository}/" in page, name
+        assert f"https://colab.research.google.com/github/{repository}/blob/" in page, name
+        assert f"{hub}/hub/user-redirect/git-pull?repo=" in page, name  # nbgitpuller
