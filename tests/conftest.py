@@ -24,22 +24,10 @@ def config() -> dict:
 
 
 def toc_docnames() -> list[str]:
-    """Every document named in _toc.yml (root first), without suffix."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    names = [toc["root"]]
+    """Every document named in _toc.yml, in reading order (root first), without suffix."""
+    from sphinx_external_toc.parsing import parse_toc_yaml
 
-    def walk(node):
-        if isinstance(node, dict):
-            if "file" in node:
-                names.append(node["file"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(toc.get("parts", toc.get("chapters", [])))
-    return names
+    return list(parse_toc_yaml(ROOT / "_toc.yml"))
 
 
 def notebooks() -> list[Path]:
