@@ -45,4 +45,3 @@ if [ "$(cat node_modules/.installed 2>/dev/null)" != "$want" ]; then
 fi
 
 export PATH="$ROOT/.venv/bin:$PATH"
-

@@ -34,7 +34,7 @@ def package_version() -> str:
     return match.group(1)
 
 
-def package_hash() -> str:
+def execution_key() -> str:
     """A short hash of what notebook outputs depend on besides the notebooks themselves:
     every Python file in hpg/, and the locked versions of every library."""
     digest = hashlib.sha256()
@@ -53,7 +53,7 @@ def _configure(app, config):
     if first_year.isdigit() and int(first_year) < today.year:
         config.copyright = f"{first_year}–{today.year}"
     if not config.nb_execution_cache_path:  # a cache folder named in _config.yml wins
-        cache = ROOT / "_build" / ".jupyter_cache" / f"hpg-{package_hash()}"
+        cache = ROOT / "_build" / ".jupyter_cache" / f"hpg-{execution_key()}"
         config.nb_execution_cache_path = str(cache)
 
     options = dict(config.html_theme_options or {})

@@ -10,10 +10,9 @@ from sphinx import addnodes
 
 
 def collect_definitions(app, doctree) -> None:
+    # A document's old definitions were dropped by purge() before it was read again.
     definitions = app.env.__dict__.setdefault("term_definitions", {})
     docname = app.env.docname
-    for anchor in [anchor for anchor, (doc, _) in definitions.items() if doc == docname]:
-        del definitions[anchor]
     for glossary in doctree.findall(addnodes.glossary):
         for item in glossary.findall(nodes.definition_list_item):
             text = " ".join(" ".join(d.astext() for d in item.findall(nodes.definition)).split())

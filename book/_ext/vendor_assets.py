@@ -15,6 +15,7 @@ from pathlib import Path
 from sphinx.errors import ExtensionError
 
 HERE = Path(__file__).parent
+NODE_MODULES = HERE.parents[1] / "node_modules"  # beside package.json, at the repository root
 
 # node_modules/<source> (file or folder) -> <site>/_vendor/<destination>
 ASSETS = {
@@ -31,7 +32,7 @@ FONTS = ("*.woff2", "*.woff", "*.ttf", "*.eot", "*.svg")
 def copy_assets(app) -> None:
     if app.builder.format != "html":
         return
-    modules = Path(app.srcdir, "node_modules")
+    modules = NODE_MODULES
     if not modules.is_dir():
         raise ExtensionError(f"{modules} is missing: run `npm ci --ignore-scripts` (scripts/site does) before building")
     out = Path(app.outdir, "_vendor")
