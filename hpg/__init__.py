@@ -23,7 +23,7 @@ import importlib
 
 from ._version import __version__
 
-_SUBMODULES = ("plots", "toy")
+_SUBMODULES = ("drugs", "model", "parameters", "patients", "plots", "toy")
 
 __all__ = ["__version__", *_SUBMODULES]
 

@@ -1,0 +1,110 @@
+"""Every number of the daily model, in one place: value, unit, meaning and source.
+
+A source is a key of ``references.bib`` or "calibrated to <target id>", the id
+of a row of ``hpg/data/clinical_targets.csv``, which ``scripts/calibrate.py``
+fits and ``tests/test_calibration.py`` checks. Numbers that are neither
+measured nor calibrated are marked "assumed" and listed as such on the model
+card; they are choices of model structure, not facts.
+
+The model works in units relative to a healthy young man (1 = his untreated
+level); the ``*_0`` baselines below turn relative levels back into clinical
+units.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["Parameter", "MODEL", "value", "table"]
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    value: float
+    unit: str
+    meaning: str
+    source: str
+
+
+def _p(name, value, unit, meaning, source) -> Parameter:
+    return Parameter(name, float(value), unit, meaning, source)
+
+
+_MODEL = [
+    # --- Healthy baselines (the clinical units of relative level 1) ---
+    _p("T_0", 531.0, "ng/dL", "serum total testosterone of the healthy patient", "travison2017 (median, non-obese men 19-39 y)"),
+    _p("LH_0", 5.0, "IU/L", "serum LH of the healthy patient", "qin2012 (near the geometric middle of 2.2-11.6)"),
+    _p("FSH_0", 4.5, "IU/L", "serum FSH of the healthy patient", "qin2012 (within 1.8-16.5)"),
+    _p("E2_0", 22.0, "pg/mL", "serum estradiol of the healthy patient", "ref_E2 range 8-35 pg/mL (LC-MS/MS)"),
+    _p("inhibin_B_0", 255.0, "pg/mL", "serum inhibin B of the healthy patient", "inhb2000"),
+    _p("ITT_0", 1200.0, "nmol/L", "intratesticular testosterone of the healthy patient", "coviello2005 (1174-1234 nmol/L)"),
+    _p("sperm_0", 64.0, "million/mL", "sperm concentration of the healthy patient", "who2021 (near the median of fertile men)"),
+    _p("testis_volume_0", 18.0, "mL", "volume of one testis of the healthy patient", "nieschlag2012 (adult 15-25 mL)"),
+    # --- Binding of testosterone in serum ---
+    _p("K_SHBG", 1.0e9, "L/mol", "association constant of testosterone for SHBG", "vermeulen1999"),
+    _p("K_albumin", 3.6e4, "L/mol", "association constant of testosterone for albumin", "vermeulen1999"),
+    _p("albumin_molar_mass", 66500.0, "g/mol", "molar mass of albumin", "vermeulen1999"),
+    # --- Hypothalamus: feedback on the GnRH pulse generator ---
+    _p("kappa_T", 2.0, "1", "androgen-receptor brake on GnRH at baseline (higher: more of the output is braked)", "calibrated to cov_TE_LH"),
+    _p("n_T", 2.0, "1", "steepness of the androgen brake on GnRH", "structural (fixed in hpg/model.py)"),
+    _p("kappa_E", 1.0, "1", "estrogen-receptor brake on GnRH at baseline", "calibrated to helo_clo_LH"),
+    _p("n_E", 2.0, "1", "steepness of the estrogen brake", "structural (fixed in hpg/model.py)"),
+    _p("kappa_PE", 0.3, "1", "estradiol brake on LH at the pituitary (hayes2000: a minor, pituitary share)", "assumed"),
+    _p("kappa_I", 1.0, "1", "inhibin B brake on FSH at the pituitary", "assumed"),
+    # --- Pituitary ---
+    _p("K_GnRH", 1.0, "1", "GnRH stimulus (relative) giving half of the extra LH above baseline", "assumed"),
+    _p("m_GnRH", 1.5, "1", "steepness of the LH and FSH response to GnRH", "structural (fixed in hpg/model.py)"),
+    _p("desens_on", 0.7, "1/day", "rate of GnRH-receptor desensitisation under continuous agonist", "calibrated to belchetz (continuous infusion suppresses within days)"),
+    _p("desens_off", 0.15, "1/day", "rate of recovery from GnRH-receptor desensitisation", "assumed (weeks; conn1994)"),
+    _p("desens_K", 0.5, "1", "continuous GnRH exposure (relative) giving half-maximal desensitisation", "assumed"),
+    _p("desens_n", 4.0, "1", "steepness of desensitisation in continuous exposure", "structural (fixed in hpg/model.py)"),
+    # --- Leydig cells ---
+    _p("K_Leydig", 1.5, "1", "LH-receptor stimulus (relative) at which Leydig output is half of its maximum", "calibrated to helo_clo_T"),
+    _p("m_Leydig", 2.0, "1", "steepness of Leydig output in LH or hCG", "structural (fixed in hpg/model.py)"),
+    # --- Slow capacities (use it or lose it) ---
+    _p("capacity_floor", 0.1, "1", "capacity left after indefinite suppression", "assumed"),
+    _p("capacity_kappa", 0.5, "1", "activity at which a capacity's target is half way up", "assumed"),
+    _p("hypothalamus_k0", 1 / 90, "1/day", "adaptation rate of hypothalamic capacity without activity", "calibrated to hand_rec"),
+    _p("hypothalamus_k1", 1 / 30, "1/day", "extra adaptation rate per unit activity", "calibrated to hand_rec"),
+    _p("pituitary_k0", 1 / 90, "1/day", "adaptation rate of pituitary capacity without activity", "calibrated to hand_rec"),
+    _p("pituitary_k1", 1 / 30, "1/day", "extra adaptation rate per unit GnRH", "calibrated to hand_rec"),
+    _p("leydig_k0", 1 / 60, "1/day", "adaptation rate of Leydig capacity without LH", "calibrated to cov_hcg125"),
+    _p("leydig_k1", 1 / 20, "1/day", "extra adaptation rate per unit LH-receptor stimulus", "calibrated to cov_hcg500"),
+    # --- Sertoli cells and spermatogenesis ---
+    _p("sertoli_weight_FSH", 0.4, "1", "share of Sertoli support that FSH provides (the rest: ITT)", "assumed (mclachlan2002)"),
+    _p("K_FSH", 0.5, "1", "relative FSH giving half of its support", "assumed"),
+    _p("K_ITT", 0.2, "1", "relative ITT giving half of its support", "assumed (mclachlan2002: ITT far above need)"),
+    _p("sertoli_tau", 5.0, "day", "time constant of Sertoli support", "calibrated to hand_supp"),
+    _p("stages", 6.0, "1", "number of compartments in the spermatogenic pipeline", "assumed"),
+    _p("stage_days", 11.5, "day", "mean residence in each compartment (6 x 11.5 = 69 d)", "misell2006 (64-74 d), heller1963"),
+    _p("epididymis_days", 8.0, "day", "mean epididymal transit", "who2021"),
+    _p("loss_max", 0.2, "1/day", "maximal loss rate of late germ cells when support fails", "calibrated to hand_supp"),
+    _p("loss_K", 0.5, "1", "Sertoli support below which late germ cells are lost", "calibrated to hand_supp"),
+    _p("loss_n", 4.0, "1", "steepness of germ-cell loss in support", "structural (fixed in hpg/model.py)"),
+    _p("loss_first_stage", 4.0, "1", "first compartment (1-based) that is lost when support fails", "assumed (spermatids; mclachlan2002)"),
+    _p("inhibin_germ_share", 0.5, "1", "share of inhibin B output that depends on late germ cells", "assumed"),
+    _p("testis_germ_share", 0.7, "1", "share of testis volume made of the germ-cell compartments", "assumed"),
+    # --- Periphery ---
+    _p("E2_residual", 0.3, "1", "share of baseline estradiol not made by aromatase at the model's inhibition", "calibrated to leder_ana_E2"),
+    _p("aromatase_bmi_exponent", 1.0, "1", "aromatase activity grows as (BMI / 23) to this power", "calibrated to the obese preset (wu2008)"),
+    _p("bmi_0", 23.0, "kg/m^2", "body-mass index of the healthy patient", "travison2017 (non-obese cohort)"),
+    # --- Drug pharmacodynamics ---
+    _p("K_enclomiphene", 2.0, "ng/mL", "enclomiphene level occupying ERalpha as much as baseline estradiol", "calibrated to helo_clo_LH"),
+    _p("K_zuclomiphene", 40.0, "ng/mL", "zuclomiphene level occupying ERalpha as much as baseline estradiol", "assumed (weaker binder)"),
+    _p("zuclomiphene_efficacy", 0.3, "1", "zuclomiphene's estrogenic efficacy relative to estradiol", "assumed (partial agonist)"),
+    _p("K_tamoxifen", 100.0, "ng/mL", "tamoxifen + N-desmethyltamoxifen level occupying ERalpha as much as baseline estradiol", "assumed (about clomiphene's effect at 20 mg/day)"),
+    _p("IC50_anastrozole", 8.3, "ng/mL", "anastrozole level halving aromatase activity", "calibrated to pk_anastrozole (75% at 1 mg/day)"),
+    _p("K_hCG", 40.0, "IU/L", "hCG level acting like baseline LH on the LH receptor", "calibrated to cov_hcg250"),
+    _p("gonadorelin_ref", 330.0, "pg/mL", "mean gonadorelin level acting like endogenous GnRH", "calibrated: 10 ug every 120 min restores LH in GnRH deficiency (lutrelef_pi)"),
+]
+
+MODEL: dict[str, Parameter] = {p.name: p for p in _MODEL}
+
+
+def value(name: str) -> float:
+    return MODEL[name].value
+
+
+def table() -> list[dict]:
+    """Every model parameter as a row: name, value, unit, meaning, source."""
+    return [vars(p).copy() for p in MODEL.values()]

@@ -1,0 +1,123 @@
+"""Virtual patients: the parameters that differ from one man to another, and presets.
+
+``Patient()`` is a healthy young man whose untreated levels sit near published
+medians (``travison2017``, ``qin2012``, ``coviello2005``). Every other patient
+changes a few documented parameters; the presets say which and why.
+
+>>> Patient.preset("aging").gnrh_drive  # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields, replace
+
+import numpy as np
+
+__all__ = ["Patient", "PATIENT_PARAMETERS", "PRESETS"]
+
+#: name: (default, low, high, unit, meaning)
+PATIENT_PARAMETERS: dict[str, tuple[float, float, float, str, str]] = {
+    "gnrh_drive": (1.0, 0.0, 3.0, "1", "strength of the hypothalamic GnRH pulse generator (1 = healthy young man)"),
+    "pituitary_capacity": (1.0, 0.0, 3.0, "1", "gonadotrope LH/FSH output at a given GnRH stimulus"),
+    "leydig_capacity": (1.0, 0.0, 3.0, "1", "maximal testosterone output of the Leydig cells"),
+    "leydig_reserve": (1.0, 0.2, 3.0, "1", "how far Leydig output can rise above baseline (scales the half-saturation stimulus)"),
+    "sertoli_capacity": (1.0, 0.0, 3.0, "1", "Sertoli-cell number and output (inhibin B, germ-cell support)"),
+    "germ_reserve": (1.0, 0.0, 3.0, "1", "spermatogonial input into spermatogenesis (sets sperm count)"),
+    "bmi": (23.0, 15.0, 60.0, "kg/m^2", "body-mass index: aromatase activity grows with adiposity"),
+    "shbg": (35.0, 5.0, 150.0, "nmol/L", "sex-hormone-binding globulin"),
+    "albumin": (43.0, 20.0, 60.0, "g/L", "serum albumin (binds testosterone weakly)"),
+}
+
+
+@dataclass(frozen=True)
+class Patient:
+    """One virtual man. Every field has a unit, a meaning and allowed bounds in
+    :data:`PATIENT_PARAMETERS`; out-of-range, infinite or NaN values raise ``ValueError``.
+    """
+
+    gnrh_drive: float = 1.0
+    pituitary_capacity: float = 1.0
+    leydig_capacity: float = 1.0
+    leydig_reserve: float = 1.0
+    sertoli_capacity: float = 1.0
+    germ_reserve: float = 1.0
+    bmi: float = 23.0
+    shbg: float = 35.0
+    albumin: float = 43.0
+    name: str = "custom"
+
+    def __post_init__(self):
+        for f in fields(self):
+            if f.name == "name":
+                if not isinstance(self.name, str):
+                    raise TypeError(f"name must be a str, got {self.name!r}")
+                continue
+            value = getattr(self, f.name)
+            _, low, high, unit, _ = PATIENT_PARAMETERS[f.name]
+            if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+                raise TypeError(f"patient parameter {f.name} must be a real number, got {type(value).__name__} {value!r}")
+            if not math.isfinite(value) or not low <= value <= high:
+                raise ValueError(f"patient parameter {f.name} must be within {low}-{high} {unit}, got {value!r}")
+            object.__setattr__(self, f.name, float(value))
+
+    @classmethod
+    def preset(cls, name: str, **changes) -> "Patient":
+        """A documented patient type (see :data:`PRESETS`), optionally with ``changes``."""
+        if not isinstance(name, str) or name not in PRESETS:
+            raise ValueError(f"unknown patient preset {name!r}; known presets: {', '.join(PRESETS)}")
+        values = dict(PRESETS[name]["parameters"])
+        unknown = set(changes) - set(PATIENT_PARAMETERS)
+        if unknown:
+            raise TypeError(f"unknown patient parameter(s) {', '.join(sorted(unknown))}; known: {', '.join(PATIENT_PARAMETERS)}")
+        values.update(changes)
+        return cls(name=name, **values)
+
+    def with_(self, **changes) -> "Patient":
+        """A copy with some parameters changed."""
+        unknown = set(changes) - set(PATIENT_PARAMETERS)
+        if unknown:
+            raise TypeError(f"unknown patient parameter(s) {', '.join(sorted(unknown))}; known: {', '.join(PATIENT_PARAMETERS)}")
+        return replace(self, **changes)
+
+    def values(self) -> dict[str, float]:
+        return {name: getattr(self, name) for name in PATIENT_PARAMETERS}
+
+
+#: Presets: the parameters each changes, why, and the study whose untreated
+#: baseline it reproduces (within +/-20%, tested).
+PRESETS: dict[str, dict] = {
+    "healthy": {
+        "parameters": {},
+        "why": "A healthy young man: every parameter at its default.",
+        "baseline": {"T": 531.0, "LH": 5.0, "ITT": 1174.0},
+        "study": "travison2017 (T), qin2012 (LH), coviello2005 (ITT)",
+    },
+    "secondary_hypogonadism": {
+        "parameters": {"gnrh_drive": 0.5, "leydig_capacity": 0.55, "bmi": 30.0, "shbg": 28.0},
+        "why": "Low testosterone with inappropriately normal LH: a weaker GnRH drive and Leydig cells "
+        "that have lost capacity after years of low stimulation; the men studied were mostly overweight.",
+        "baseline": {"T": 205.0, "LH": 4.0, "E2": 17.0},
+        "study": "helo2017 (men treated with clomiphene citrate)",
+    },
+    "obese": {
+        "parameters": {"bmi": 34.0, "shbg": 24.0, "gnrh_drive": 0.9},
+        "why": "More adipose aromatase turns more testosterone into estradiol, whose brake lowers LH; "
+        "insulin resistance lowers SHBG, so total testosterone falls more than free testosterone.",
+        "baseline": {"T": 395.0},
+        "study": "wu2008 (EMAS, BMI >= 30)",
+    },
+    "aging": {
+        "parameters": {"gnrh_drive": 1.0, "leydig_capacity": 0.6, "leydig_reserve": 0.6, "bmi": 27.0, "shbg": 45.0},
+        "why": "Older men lose Leydig-cell capacity and reserve (a partly primary deficit), gain weight "
+        "and SHBG, and keep an LH that fails to rise enough.",
+        "baseline": {"T": 343.0, "LH": 5.1, "E2": 26.0},
+        "study": "leder2004 (older men with mildly low testosterone)",
+    },
+    "gnrh_deficient": {
+        "parameters": {"gnrh_drive": 0.02},
+        "why": "Congenital GnRH deficiency: the pulse generator is nearly silent, so LH, FSH and "
+        "testosterone are very low; the pituitary and testes are intact and respond to gonadorelin or hCG.",
+        "baseline": {"T": 40.0, "LH": 0.5},
+        "study": "boehm2015 (congenital hypogonadotropic hypogonadism)",
+    },
+}
