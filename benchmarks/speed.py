@@ -27,6 +27,7 @@ def main() -> None:
     import matplotlib
 
     matplotlib.use("Agg")
+    import hpg
     from hpg import plots, toy
 
     def toy_redraw():
@@ -34,9 +35,13 @@ def main() -> None:
         fig = plots.plot_toy(toy.simulate(duration=40, n=12), title="Hill coefficient n = 12")
         plots.figure_html(fig, alt="benchmark figure")
 
+    trt = [hpg.Regimen("testosterone_cypionate", dose=100, every=7, start=0, stop=365), hpg.Regimen("clomiphene", dose=25, every=1, start=365, stop=455)]
     print(f"import hpg (median of 5 fresh interpreters): {1000 * import_time():.0f} ms   (goal <= 500 ms)")
-    print(f"toy simulation, 601 points:                  {median_ms(lambda: toy.simulate(n=12)):.1f} ms")
-    print(f"toy slider redraw (simulate, plot, PNG):     {median_ms(toy_redraw):.1f} ms   (goal well under 100 ms)")
+    print(f"daily model, one patient, 2 years (731 days): {median_ms(lambda: hpg.simulate(trt, days=730)):.1f} ms   (goal <= 20 ms)")
+    print(f"  ... untreated, 2 years:                     {median_ms(lambda: hpg.simulate([], days=730)):.1f} ms")
+    print(f"cohort, 1000 patients, 2 years:               {median_ms(lambda: hpg.cohort(trt, n=1000, days=730, seed=0), repeats=5) / 1000:.2f} s   (goal <= 1 s)")
+    print(f"toy simulation, 601 points:                   {median_ms(lambda: toy.simulate(n=12)):.1f} ms")
+    print(f"toy slider redraw (simulate, plot, PNG):      {median_ms(toy_redraw):.1f} ms   (goal well under 100 ms)")
 
 
 if __name__ == "__main__":

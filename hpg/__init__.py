@@ -23,9 +23,19 @@ import importlib
 
 from ._version import __version__
 
-_SUBMODULES = ("drugs", "model", "parameters", "patients", "plots", "toy")
+_SUBMODULES = ("cohorts", "drugs", "model", "parameters", "patients", "plots", "toy", "validation")
+# The public API of DESIGN.md section 3: name -> module that defines it (imported on first use).
+_API = {
+    "simulate": "model",
+    "Result": "model",
+    "SolverError": "model",
+    "cohort": "cohorts",
+    "Regimen": "drugs",
+    "Infusion": "drugs",
+    "Patient": "patients",
+}
 
-__all__ = ["__version__", *_SUBMODULES]
+__all__ = ["__version__", *_SUBMODULES, *_API]
 
 
 def __getattr__(name: str):
@@ -33,6 +43,11 @@ def __getattr__(name: str):
         module = importlib.import_module(f"{__name__}.{name}")
         globals()[name] = module
         return module
+    if name in _API:
+        module = importlib.import_module(f"{__name__}.{_API[name]}")
+        value = getattr(module, name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'hpg' has no attribute {name!r}")
 
 

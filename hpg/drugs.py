@@ -44,8 +44,8 @@ MINUTES = 1.0 / 1440.0  # days
 HOURS = 1.0 / 24.0  # days
 
 #: Testosterone metabolic clearance, L/day: exogenous testosterone is turned into a serum
-#: level by dividing its release rate (mg/day) by this clearance. Calibrated to pk_TE and
-#: pk_gel; published values lie near 1000 L/day (nieschlag2012).
+#: level by dividing its release rate (mg/day) by this clearance. Measured MCR in men is
+#: 516 +/- 108 L/m^2/day, about 1000 L/day for 1.9 m^2 (saez1972); it reproduces pk_TE and pk_gel.
 TESTOSTERONE_CLEARANCE_L_PER_DAY = 1000.0
 #: Testosterone: 288.42 g/mol; enanthate ester 400.6 g/mol; cypionate ester 412.6 g/mol.
 ENANTHATE_T_FRACTION = 288.42 / 400.6
@@ -149,21 +149,27 @@ _K_ABS_ORAL = _hl(1.0 * HOURS)
 _K_ENCLOMIPHENE = _hl(10.0 * HOURS)
 _K_ZUCLOMIPHENE = _hl(13.7)
 # Apparent volume of distribution of both isomers (L), calibrated so that enclomiphene on
-# clomiphene citrate 25 mg/day averages the median 2.2 ng/mL of helo2017.
+# clomiphene citrate 25 mg/day averages the median 2.2 ng/mL of helo2017 (zuclomiphene then
+# averages ~44 ng/mL, also as reported).
 _V_CLOMIPHENE = 4240.0
 # Tamoxifen: absorption peak at 4-7 h, half-life about 7 d; N-desmethyltamoxifen about 14 d
-# (nolvadex_pi). Apparent volume 50 L/kg x 70 kg (nolvadex_pi reports a large Vd).
-_K_ABS_TAM = _hl(1.5 * HOURS)
+# (nolvadex_pi). An absorption half-life of 45 min puts the peak at ~6 h. Apparent volumes
+# calibrated to the label's steady state on 20 mg/day: tamoxifen 122 ng/mL and
+# N-desmethyltamoxifen 353 ng/mL (nolvadex_pi); all tamoxifen is taken to pass through the
+# metabolite (assumed; it is the main route).
+_K_ABS_TAM = _hl(0.75 * HOURS)
 _V_TAMOXIFEN = 1700.0
+_V_DESMETHYL = 1140.0
 # Anastrozole: absorption peak within 2 h, elimination half-life ~50 h (arimidex_pi).
-# Apparent volume calibrated so 1 mg/day averages ~25 ng/mL at steady state (arimidex_pi
-# reports 3-4-fold accumulation to steady state within 7 d, which this half-life reproduces).
+# Apparent volume 120 L: with this half-life, CL/F = 1.7 L/h, near the 1.54 L/h measured by
+# mauras2009, so 1 mg/day averages ~25 ng/mL at steady state; arimidex_pi reports 3-4-fold
+# accumulation to steady state within 7 d, which this half-life reproduces.
 _K_ANASTROZOLE = _hl(50.0 * HOURS)
 _V_ANASTROZOLE = 120.0
 # hCG subcutaneous: peak at 12-18 h, elimination half-life 33-43 h (pregnyl_pi). An
-# absorption half-life of ~5 h with elimination 37 h puts the peak at ~15 h. Apparent
-# volume 6 L (close to extracellular fluid; a display scale: hCG potency is calibrated to
-# cov_hcg125/250/500 in these units).
+# absorption half-life of ~5 h with elimination 37 h puts the peak at ~17 h. Apparent
+# volume 6 L (recombinant hCG: Vss about 5.2 L; pregnyl_pi gives no volume). hCG potency is
+# calibrated to cov_hcg125/250/500 in these units.
 _K_ABS_HCG = _hl(5.0 * HOURS)
 _K_HCG = _hl(37.0 * HOURS)
 _V_HCG = 6.0
@@ -257,8 +263,7 @@ _register(
         "its metabolite N-desmethyltamoxifen is also active",
         (
             Species("tamoxifen", "ng/mL", (_K_ABS_TAM, _hl(7.0)), 1000.0 / _V_TAMOXIFEN),
-            # About two thirds of tamoxifen is demethylated (assumed); the metabolite's half-life is ~14 d.
-            Species("N_desmethyltamoxifen", "ng/mL", (_K_ABS_TAM, _hl(7.0), _hl(14.0)), 1000.0 / _V_TAMOXIFEN, 0.67),
+            Species("N_desmethyltamoxifen", "ng/mL", (_K_ABS_TAM, _hl(7.0), _hl(14.0)), 1000.0 / _V_DESMETHYL),
         ),
         {"tamoxifen": "7 d (nolvadex_pi)", "N-desmethyltamoxifen": "14 d (nolvadex_pi)"},
         ("nolvadex_pi",),

@@ -86,7 +86,7 @@ def _constants() -> SimpleNamespace:
     c.mG = _v("m_GnRH")
     c.KGm = _v("K_GnRH") ** c.mG
     c.mL, c.KL = _v("m_Leydig"), _v("K_Leydig")
-    c.cmin, c.ckap = _v("capacity_floor"), _v("capacity_kappa")
+    c.cmin, c.ckap, c.ckapL = _v("capacity_floor"), _v("capacity_kappa"), _v("leydig_capacity_kappa")
     c.kH0, c.kH1 = _v("hypothalamus_k0"), _v("hypothalamus_k1")
     c.kP0, c.kP1 = _v("pituitary_k0"), _v("pituitary_k1")
     c.kL0, c.kL1 = _v("leydig_k0"), _v("leydig_k1")
@@ -184,10 +184,10 @@ class _Kernel:
         self.drive = patient["gnrh_drive"]
         self.pit = patient["pituitary_capacity"]
         self.ley = patient["leydig_capacity"]
-        self.KLm = (c.KL * patient["leydig_reserve"]) ** c.mL
+        self.KLm = c.KL * patient["leydig_reserve"]
         self.sert = patient["sertoli_capacity"]
         self.germ = patient["germ_reserve"]
-        self.arom = (patient["bmi"] / c.bmi0) ** c.a_bmi
+        self.arom = patient["aromatase"] * (patient["bmi"] / c.bmi0) ** c.a_bmi
         self.shbg = patient["shbg"]
         self.n_alb = 1.0 + c.N_alb_per_gL * patient["albumin"]
         self.max = max if xp is math else np.maximum
@@ -198,8 +198,8 @@ class _Kernel:
     def _make_loop(self):
         """Build the closed fast loop as a function of Leydig output u (1 = healthy
         baseline), with every constant bound locally (this function is the model's
-        hot path). Exponents are structural: 2 for the receptor brakes and the
-        Leydig response, 1.5 for the GnRH response (``q * sqrt(q)``)."""
+        hot path). Exponents are structural: 2 for the receptor brakes, 1 for the
+        Leydig response (Michaelis-Menten), 1.5 for the GnRH response (``q * sqrt(q)``)."""
         c, sqrt = self.c, self.xp.sqrt
         T0, to_nmol, shbg, n_alb = c.T0, NG_DL_TO_NMOL_L, self.shbg, self.n_alb
         r_E2, arom, eps = c.r_E2, self.arom, c.eps_zu
@@ -225,8 +225,7 @@ class _Kernel:
             Sg = qm * KGm1 / (qm + KGm)
             LHr = pit * P * Sg * kPE1 / (1.0 + kPE * y)
             x = LHr + hcg
-            xm = x * x
-            u_new = ley * Ly * xm * KLm1 / (xm + KLm)
+            u_new = ley * Ly * x * KLm1 / (x + KLm)
             return u_new, (T, fT, e, y, aH, G, q, Sg, LHr, x)
 
         return loop
@@ -253,8 +252,9 @@ class _Kernel:
     def _make_rates(self):
         """Build the function giving (A, B) of every slow state, with dx/dt = A - B x."""
         c = self.c
-        cmin, ckap = c.cmin, c.ckap
+        cmin, ckap, ckapL = c.cmin, c.ckap, c.ckapL
         cspan = (1.0 - c.cmin) * (1.0 + c.ckap)
+        cspanL = (1.0 - c.cmin) * (1.0 + c.ckapL)
         kH0, kH1, kP0, kP1, kL0, kL1 = c.kH0, c.kH1, c.kP0, c.kP1, c.kL0, c.kL1
         don, doff, dK4 = c.don, c.doff, c.dK ** 4
         wF, KF, KF1, KI, KI1, invS = c.wF, c.KF, 1.0 + c.KF, c.KI, 1.0 + c.KI, 1.0 / c.tauS
@@ -285,7 +285,7 @@ class _Kernel:
                 kH * (cmin + cspan * aH / (aH + ckap)),
                 kP * (cmin + cspan * q / (q + ckap)),
                 D,
-                kL * (cmin + cspan * x / (x + ckap)),
+                kL * (cmin + cspanL * x / (x + ckapL)),
                 Sinf * invS,
                 germ_in * S,
             ] + [xk * kst for xk in X]
@@ -344,8 +344,8 @@ def _steady_state(kernel: _Kernel, n: int | None):
     zero = 0.0 if n is None else np.zeros(n)
     one = 1.0 if n is None else np.ones(n)
 
-    def capacity(a):
-        return c.cmin + (1.0 - c.cmin) * (1.0 + c.ckap) * a / (a + c.ckap)
+    def capacity(a, kappa=c.ckap):
+        return c.cmin + (1.0 - c.cmin) * (1.0 + kappa) * a / (a + kappa)
 
     def chain(u):
         # Given u: the hypothalamic capacity follows its activity, then the pituitary, then Leydig.
@@ -355,7 +355,7 @@ def _steady_state(kernel: _Kernel, n: int | None):
         _, parts = kernel.loop(u, Hc, one, zero, one, zero, zero, zero, zero, zero, zero)
         P = capacity(parts[6])
         _, parts = kernel.loop(u, Hc, P, zero, one, zero, zero, zero, zero, zero, zero)
-        Ly = capacity(parts[9])
+        Ly = capacity(parts[9], c.ckapL)
         u_new, parts = kernel.loop(u, Hc, P, zero, Ly, zero, zero, zero, zero, zero, zero)
         return u_new, Hc, P, Ly, parts
 

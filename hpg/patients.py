@@ -20,10 +20,11 @@ PATIENT_PARAMETERS: dict[str, tuple[float, float, float, str, str]] = {
     "gnrh_drive": (1.0, 0.0, 3.0, "1", "strength of the hypothalamic GnRH pulse generator (1 = healthy young man)"),
     "pituitary_capacity": (1.0, 0.0, 3.0, "1", "gonadotrope LH/FSH output at a given GnRH stimulus"),
     "leydig_capacity": (1.0, 0.0, 3.0, "1", "maximal testosterone output of the Leydig cells"),
-    "leydig_reserve": (1.0, 0.2, 3.0, "1", "how far Leydig output can rise above baseline (scales the half-saturation stimulus)"),
+    "leydig_reserve": (1.0, 0.1, 3.0, "1", "how far Leydig output can rise above baseline (scales the half-saturation stimulus)"),
     "sertoli_capacity": (1.0, 0.0, 3.0, "1", "Sertoli-cell number and output (inhibin B, germ-cell support)"),
     "germ_reserve": (1.0, 0.0, 3.0, "1", "spermatogonial input into spermatogenesis (sets sperm count)"),
     "bmi": (23.0, 15.0, 60.0, "kg/m^2", "body-mass index: aromatase activity grows with adiposity"),
+    "aromatase": (1.0, 0.2, 5.0, "1", "aromatase activity at a given adiposity (rises with age)"),
     "shbg": (35.0, 5.0, 150.0, "nmol/L", "sex-hormone-binding globulin"),
     "albumin": (43.0, 20.0, 60.0, "g/L", "serum albumin (binds testosterone weakly)"),
 }
@@ -42,6 +43,7 @@ class Patient:
     sertoli_capacity: float = 1.0
     germ_reserve: float = 1.0
     bmi: float = 23.0
+    aromatase: float = 1.0
     shbg: float = 35.0
     albumin: float = 43.0
     name: str = "custom"
@@ -93,31 +95,31 @@ PRESETS: dict[str, dict] = {
         "study": "travison2017 (T), qin2012 (LH), coviello2005 (ITT)",
     },
     "secondary_hypogonadism": {
-        "parameters": {"gnrh_drive": 0.5, "leydig_capacity": 0.55, "bmi": 30.0, "shbg": 28.0},
+        "parameters": {"gnrh_drive": 0.2731, "leydig_capacity": 0.5571, "aromatase": 1.351, "bmi": 30.0, "shbg": 28.0},
         "why": "Low testosterone with inappropriately normal LH: a weaker GnRH drive and Leydig cells "
         "that have lost capacity after years of low stimulation; the men studied were mostly overweight.",
         "baseline": {"T": 205.0, "LH": 4.0, "E2": 17.0},
         "study": "helo2017 (men treated with clomiphene citrate)",
     },
     "obese": {
-        "parameters": {"bmi": 34.0, "shbg": 24.0, "gnrh_drive": 0.9},
+        "parameters": {"bmi": 34.0, "shbg": 24.0, "gnrh_drive": 0.6884},
         "why": "More adipose aromatase turns more testosterone into estradiol, whose brake lowers LH; "
         "insulin resistance lowers SHBG, so total testosterone falls more than free testosterone.",
-        "baseline": {"T": 395.0},
+        "baseline": {"T": 384.0},
         "study": "wu2008 (EMAS, BMI >= 30)",
     },
     "aging": {
-        "parameters": {"gnrh_drive": 1.0, "leydig_capacity": 0.6, "leydig_reserve": 0.6, "bmi": 27.0, "shbg": 45.0},
+        "parameters": {"gnrh_drive": 0.5739, "leydig_capacity": 0.6089, "leydig_reserve": 1.05, "aromatase": 1.635, "bmi": 27.0, "shbg": 45.0},
         "why": "Older men lose Leydig-cell capacity and reserve (a partly primary deficit), gain weight "
         "and SHBG, and keep an LH that fails to rise enough.",
         "baseline": {"T": 343.0, "LH": 5.1, "E2": 26.0},
         "study": "leder2004 (older men with mildly low testosterone)",
     },
     "gnrh_deficient": {
-        "parameters": {"gnrh_drive": 0.02},
+        "parameters": {"gnrh_drive": 0.009148},
         "why": "Congenital GnRH deficiency: the pulse generator is nearly silent, so LH, FSH and "
         "testosterone are very low; the pituitary and testes are intact and respond to gonadorelin or hCG.",
-        "baseline": {"T": 40.0, "LH": 0.5},
-        "study": "boehm2015 (congenital hypogonadotropic hypogonadism)",
+        "baseline": {"LH": 0.4},
+        "study": "boehm2015 (congenital hypogonadotropic hypogonadism: LH typically below 1 IU/L, testosterone below 100 ng/dL)",
     },
 }

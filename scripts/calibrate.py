@@ -1,0 +1,181 @@
+"""Fit the calibrated parameters of the daily model to clinical_targets.csv.
+
+Run:  .venv/bin/python scripts/calibrate.py [hormones|sperm] [--write]
+
+Prints the fitted values; with --write, puts them into hpg/parameters.py and the
+presets of hpg/patients.py (each is marked there "calibrated to <target id>"). The tests in
+tests/test_calibration.py then check every target with its published tolerance.
+The fit minimises residuals scaled by each target's tolerance, so a residual of
+1 sits at the edge of what the target allows.
+"""
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+
+import numpy as np
+from scipy.optimize import least_squares
+
+import hpg
+from hpg import model, parameters, patients, validation
+from hpg.drugs import Regimen as R
+
+HORMONE_PARAMETERS = {
+    # name: (unused, low, high); "preset:<name>:<field>" for preset fields
+    "kappa_T": (2.0, 0.2, 20.0),
+    "kappa_E": (40.0, 0.05, 200.0),
+    "K_enclomiphene": (2.0, 0.1, 20.0),
+    "leydig_capacity_kappa": (30.0, 0.1, 100.0),
+    "leydig_k0": (1 / 365, 1 / 365, 1 / 10),
+    "leydig_k1": (1 / 20, 1 / 200, 1.0),
+    "K_hCG": (40.0, 5.0, 400.0),
+    "K_Leydig": (1.0, 0.2, 5.0),
+    "E2_residual": (0.3, 0.0, 0.6),
+    "preset:secondary_hypogonadism:gnrh_drive": (0.5, 0.1, 1.5),
+    "preset:secondary_hypogonadism:leydig_capacity": (0.55, 0.1, 1.5),
+    "preset:aging:gnrh_drive": (1.0, 0.3, 2.5),
+    "preset:aging:leydig_capacity": (0.6, 0.1, 1.5),
+    "preset:aging:leydig_reserve": (0.6, 0.1, 3.0),
+    "preset:aging:aromatase": (1.4, 0.5, 3.0),
+    "preset:secondary_hypogonadism:aromatase": (1.1, 0.5, 3.0),
+    "preset:obese:gnrh_drive": (0.9, 0.3, 1.5),
+    "preset:gnrh_deficient:gnrh_drive": (0.02, 0.0001, 0.3),
+}
+
+SPERM_PARAMETERS = {
+    "sertoli_tau": (5.0, 1.0, 60.0),
+    "loss_max": (0.2, 0.01, 1.0),
+    "loss_K": (0.5, 0.05, 0.95),
+    "K_ITT": (0.2, 0.01, 2.0),
+}
+
+
+def current(name):
+    """The value the package holds now (the fit starts from it)."""
+    if name.startswith("preset:"):
+        _, preset, field = name.split(":")
+        return patients.PRESETS[preset]["parameters"].get(field, getattr(patients.Patient(), field))
+    return parameters.MODEL[name].value
+
+
+def apply(names, x):
+    for name, value in zip(names, x):
+        if name.startswith("preset:"):
+            _, preset, field = name.split(":")
+            patients.PRESETS[preset]["parameters"][field] = float(value)
+        else:
+            parameters.MODEL[name] = replace(parameters.MODEL[name], value=float(value))
+    model._C = None
+
+
+def change(preset, regimens, day, output):
+    res = hpg.simulate(regimens, preset, days=day)
+    return res.at(day)[output] / res.at(0)[output] - 1
+
+
+def hormone_residuals():
+    out = []
+    te = [R("testosterone_enanthate", 200, every=7, start=0, stop=21)]
+    res = hpg.simulate(te, days=21)
+    b, a = res.at(0), res.at(21)
+    out.append((100 * (1 - a["ITT"] / b["ITT"]) - 94) / 4)
+    out.append((100 * a["LH"] / b["LH"] - 5) / 6)
+    out.append((100 * a["FSH"] / b["FSH"] - 5) / 6)
+    for dose, target in ((125, -25), (250, -7), (500, 26)):
+        r = hpg.simulate(te + [R("hcg", dose, every=2, start=0, stop=21)], days=21)
+        out.append((100 * (r.at(21)["ITT"] / r.at(0)["ITT"] - 1) - target) / 8)
+    ana = [R("anastrozole", 1, every=1, start=0, stop=84)]
+    r = hpg.simulate(ana, "aging", days=84)
+    for output, pub in (("T", 572 / 343 - 1), ("E2", 17 / 26 - 1), ("LH", 7.9 / 5.1 - 1)):
+        out.append((r.at(84)[output] / r.at(0)[output] - 1 - pub) / (0.15 * abs(pub)))
+    clo = [R("clomiphene", 25, every=1, start=0)]
+    r = hpg.simulate(clo, "secondary_hypogonadism", days=90)
+    for output, pub, tol in (("T", 488 / 205 - 1, 0.2), ("E2", 1.0, 0.3), ("LH", 6.1 / 4 - 1, 0.2)):
+        out.append((r.at(90)[output] / r.at(0)[output] - 1 - pub) / (tol * abs(pub)))
+    out.append((r.at(42)["T"] / r.at(0)["T"] - 1 - (610 / 247.6 - 1)) / (0.2 * (610 / 247.6 - 1)))
+    for preset in ("secondary_hypogonadism", "aging", "obese", "gnrh_deficient"):
+        base = model.steady_state(patients.Patient.preset(preset))
+        for output, value in patients.PRESETS[preset]["baseline"].items():
+            out.append((base[output] / value - 1) / 0.12)
+    return np.array(out)
+
+
+def sperm_residuals():
+    res = hpg.cohort([R("testosterone_enanthate", 200, every=7, start=0, stop=364)], n=300, days=364 + 200, seed=1)
+    out = []
+    for threshold, weeks in {10: 6.8, 5: 8.7, 3: 10.0, 1: 13.0}.items():
+        out.append((np.median(validation.crossing_weeks(res, threshold)) - weeks) / (0.2 * weeks))
+    for threshold, weeks in {3: 9.0, 5: 9.9, 10: 11.5, 20: 13.6}.items():
+        w = validation.crossing_weeks(res, threshold, after=364, direction="above")
+        out.append((np.nanmedian(w) - weeks) / (0.2 * weeks))
+    return np.array(out)
+
+
+REPORT = ["cov_TE_LH", "cov_TE_FSH", "cov_TE_ITT", "cov_hcg125", "cov_hcg250", "cov_hcg500", "leder_ana",
+          "leder_ana_E2", "leder_ana_LH", "helo_clo_T", "helo_clo_E2", "helo_clo_LH", "shab_clo"]
+
+
+DIFF_STEP = 1e-3
+
+
+def fit(spec, residuals):
+    names = list(spec)
+    x0 = np.array([current(n) for n in names])
+    lo = np.array([spec[n][1] for n in names])
+    hi = np.array([spec[n][2] for n in names])
+
+    def f(x):
+        apply(names, x)
+        try:
+            return residuals()
+        except Exception as error:  # an infeasible corner: push the fit away
+            print("  (infeasible:", error, ")")
+            return np.full(len(residuals_at_start), 50.0)
+
+    apply(names, x0)
+    residuals_at_start = residuals()
+    print("start", np.round(residuals_at_start, 2))
+    sol = least_squares(f, x0, bounds=(lo, hi), x_scale=np.abs(x0), diff_step=DIFF_STEP, max_nfev=60 * len(names))
+    apply(names, sol.x)
+    print("end  ", np.round(sol.fun, 2))
+    print(validation.format_report([vars(validation.run(i)) for i in REPORT]))
+    for name, value in zip(names, sol.x):
+        print(f"{name} = {value:.4g}")
+    if "--write" in sys.argv:
+        write(names, sol.x)
+
+
+def write(names, values):
+    """Write fitted values into hpg/parameters.py and the PRESETS of hpg/patients.py."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    params, presets = root / "hpg" / "parameters.py", root / "hpg" / "patients.py"
+    p_text, s_text = params.read_text(), presets.read_text()
+    for name, value in zip(names, values):
+        value = float(f"{value:.4g}")
+        if name.startswith("preset:"):
+            _, preset, field = name.split(":")
+            pattern = re.compile(r'("%s": \{\n\s+"parameters": \{)([^}]*)(\})' % preset)
+            match = pattern.search(s_text)
+            fields = dict(re.findall(r'"(\w+)": ([-\d.e]+)', match.group(2)))
+            fields[field] = repr(value)
+            body = ", ".join(f'"{k}": {v}' for k, v in fields.items())
+            s_text = s_text[: match.start(2)] + body + s_text[match.end(2) :]
+        else:
+            p_text, count = re.subn(r'(_p\("%s", )([^,]+)(,)' % name, lambda m: m.group(1) + repr(value) + m.group(3), p_text)
+            assert count == 1, name
+    params.write_text(p_text)
+    presets.write_text(s_text)
+    print("written to", params, "and", presets)
+
+
+if __name__ == "__main__":
+    which = next((a for a in sys.argv[1:] if not a.startswith("--")), "hormones")
+    if which == "hormones":
+        fit(HORMONE_PARAMETERS, hormone_residuals)
+    else:
+        DIFF_STEP = 0.03  # crossing times are interpolated between days: steps must move them
+        REPORT = ["hand_supp", "hand_rec"]
+        fit(SPERM_PARAMETERS, sperm_residuals)
