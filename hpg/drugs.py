@@ -68,6 +68,7 @@ class Species:
     rates: tuple[float, ...]
     scale: float
     fraction: float = 1.0
+    effect_site: bool = False  # an internal effect-site level, not reported as an output
 
     def __post_init__(self):
         rates = sorted(self.rates)
@@ -148,6 +149,18 @@ ZUCLOMIPHENE_FRACTION = 0.38
 _K_ABS_ORAL = _hl(1.0 * HOURS)
 _K_ENCLOMIPHENE = _hl(10.0 * HOURS)
 _K_ZUCLOMIPHENE = _hl(13.7)
+# Enclomiphene swings several-fold within each day; its action on hypothalamic ERalpha is
+# taken to follow the plasma level through an effect site with a one-day equilibration
+# half-life (assumed; it makes the daily model respond to the day's exposure, not to the
+# level at the moment of sampling).
+_K_EFFECT = _hl(1.0)
+
+
+def _effect_site(species: "Species") -> "Species":
+    """The effect-site level of ``species``: one more first-order step, scaled so that
+    it equals the plasma level at steady state."""
+    return Species(species.name + "_effect", species.unit, species.rates + (_K_EFFECT,),
+                   species.scale * _K_EFFECT / species.rates[-1], species.fraction, effect_site=True)
 # Apparent volume of distribution of both isomers (L), calibrated so that enclomiphene on
 # clomiphene citrate 25 mg/day averages the median 2.2 ng/mL of helo2017 (zuclomiphene then
 # averages ~44 ng/mL, also as reported).
@@ -179,6 +192,15 @@ _V_HCG = 6.0
 _K_GONADORELIN = _hl(24.0 * MINUTES)
 _K_ABS_GONADORELIN = _hl(4.0 * MINUTES)
 _V_GONADORELIN = 15.0
+
+_ENCLOMIPHENE = Species("enclomiphene", "ng/mL", (_K_ABS_ORAL, _K_ENCLOMIPHENE), 1000.0 / _V_CLOMIPHENE)
+_ENCLOMIPHENE_IN_CLOMIPHENE = Species(
+    "enclomiphene", "ng/mL", (_K_ABS_ORAL, _K_ENCLOMIPHENE), 1000.0 / _V_CLOMIPHENE, 1 - ZUCLOMIPHENE_FRACTION
+)
+
+# Aromatase inhibition is likewise read from an effect site (one-day equilibration, assumed):
+# the inhibition that matters is that of the day's exposure in tissue.
+_ANASTROZOLE = Species("anastrozole", "ng/mL", (_hl(1.0 * HOURS), _K_ANASTROZOLE), 1000.0 / _V_ANASTROZOLE)
 
 DRUGS: dict[str, Drug] = {}
 
@@ -234,7 +256,8 @@ _register(
         "antagonist) and zuclomiphene (long-lived, weakly estrogenic); blocking the estradiol brake "
         "raises GnRH, LH and FSH",
         (
-            Species("enclomiphene", "ng/mL", (_K_ABS_ORAL, _K_ENCLOMIPHENE), 1000.0 / _V_CLOMIPHENE, 1 - ZUCLOMIPHENE_FRACTION),
+            _ENCLOMIPHENE_IN_CLOMIPHENE,
+            _effect_site(_ENCLOMIPHENE_IN_CLOMIPHENE),
             Species("zuclomiphene", "ng/mL", (_K_ABS_ORAL, _K_ZUCLOMIPHENE), 1000.0 / _V_CLOMIPHENE, ZUCLOMIPHENE_FRACTION),
         ),
         {"enclomiphene": "10 h (wiehle2013)", "zuclomiphene": "13.7 d (calibrated to pk_clomiphene)", "overall": "about 5 d (clomid_pi)"},
@@ -248,7 +271,7 @@ _register(
         "mg",
         "oral (enclomiphene citrate)",
         "ERalpha antagonist (the trans isomer of clomiphene) without the estrogenic zuclomiphene",
-        (Species("enclomiphene", "ng/mL", (_K_ABS_ORAL, _K_ENCLOMIPHENE), 1000.0 / _V_CLOMIPHENE),),
+        (_ENCLOMIPHENE, _effect_site(_ENCLOMIPHENE)),
         {"enclomiphene": "10 h (wiehle2013)"},
         ("wiehle2013",),
         "12.5-25 mg/day (wiehle2013)",
@@ -276,7 +299,7 @@ _register(
         "mg",
         "oral",
         "aromatase inhibitor: blocks conversion of testosterone to estradiol, lifting the estradiol brake",
-        (Species("anastrozole", "ng/mL", (_hl(1.0 * HOURS), _K_ANASTROZOLE), 1000.0 / _V_ANASTROZOLE),),
+        (_ANASTROZOLE, _effect_site(_ANASTROZOLE)),
         {"anastrozole": "50 h (arimidex_pi)"},
         ("arimidex_pi", "mauras2009", "leder2004"),
         "1 mg/day (leder2004); 0.5-1 mg in other studies",
@@ -342,7 +365,7 @@ def catalogue() -> list[dict]:
             "half_lives": dict(d.half_lives),
             "mechanism": d.mechanism,
             "studied_doses": d.studied_doses,
-            "outputs": tuple(s.name for s in d.species),
+            "outputs": tuple(s.name for s in d.species if not s.effect_site),
             "sources": d.sources,
         }
         for d in DRUGS.values()

@@ -67,7 +67,8 @@ UNITS: dict[str, str] = {
 }
 for _drug in _drugs.DRUGS.values():
     for _s in _drug.species:
-        UNITS.setdefault(_s.name, _s.unit)
+        if not _s.effect_site:
+            UNITS.setdefault(_s.name, _s.unit)
 OUTPUTS = tuple(UNITS)
 
 
@@ -162,9 +163,9 @@ def drug_inputs(regimens, t: np.ndarray, horizon: float) -> dict[str, np.ndarray
     return {
         "species": conc,
         "Texo": conc["exogenous_T"],
-        "aER": conc["enclomiphene"] / c.K_en + (conc["tamoxifen"] + conc["N_desmethyltamoxifen"]) / c.K_tam + zu,
+        "aER": conc["enclomiphene_effect"] / c.K_en + (conc["tamoxifen"] + conc["N_desmethyltamoxifen"]) / c.K_tam + zu,
         "zag": zu,
-        "IA": conc["anastrozole"] / (conc["anastrozole"] + c.IC50_ana),
+        "IA": conc["anastrozole_effect"] / (conc["anastrozole_effect"] + c.IC50_ana),
         "hcg": conc["hcg"] / c.K_hcg,
         "g": conc["gonadorelin"] / c.g_ref,
         "gc": continuous / c.g_ref,
@@ -546,7 +547,8 @@ def _run(kernel, regimens, days, steps_per_day, n):
     shbg = np.asarray(kernel.shbg, dtype=float)
     values["SHBG"] = np.full(len(t), float(shbg)) if n is None else np.repeat(shbg[:, None], len(t), axis=1)
     for name, conc in inputs["species"].items():
-        values[name] = conc[keep].copy() if n is None else np.repeat(conc[keep][None, :], n, axis=0)
+        if name in UNITS:  # effect-site levels are internal
+            values[name] = conc[keep].copy() if n is None else np.repeat(conc[keep][None, :], n, axis=0)
     ordered = {name: values[name] for name in OUTPUTS}
     for name, array in ordered.items():
         if not np.all(np.isfinite(array)):
@@ -628,7 +630,8 @@ def simulate_reference(regimens=(), patient: Patient | str | None = None, days: 
         out = kernel.outputs(u, parts, state, 0.0)
         out["SHBG"] = patient.shbg
         for name, conc in inputs["species"].items():
-            out[name] = float(conc[0])
+            if name in UNITS:
+                out[name] = float(conc[0])
         for name in OUTPUTS:
             values[name].append(out[name])
     values = {name: np.array(v) for name, v in values.items()}

@@ -25,6 +25,8 @@ HORMONE_PARAMETERS = {
     "kappa_T": (2.0, 0.2, 20.0),
     "kappa_E": (40.0, 0.05, 200.0),
     "K_enclomiphene": (2.0, 0.1, 20.0),
+    "K_zuclomiphene": (40.0, 5.0, 2000.0),
+    "zuclomiphene_efficacy": (0.3, 0.0, 0.9),
     "leydig_capacity_kappa": (30.0, 0.1, 100.0),
     "leydig_k0": (1 / 365, 1 / 365, 1 / 10),
     "leydig_k1": (1 / 20, 1 / 200, 1.0),

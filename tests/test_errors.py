@@ -191,15 +191,28 @@ def test_unknown_patient_parameter_lists_the_known_ones(make, name):
         make(**{name: 1})
 
 
-BAD_PATIENT_VALUES = [("gnrh_drive", -1), ("gnrh_drive", NAN), ("gnrh_drive", 3.5), ("bmi", 100), ("bmi", 10), ("shbg", INF), ("leydig_reserve", 0.1), ("albumin", -INF)]
+def bad_patient_value(name: str, kind: str) -> float:
+    """A value of patient parameter ``name`` outside its bounds (read at test time)."""
+    _, low, high, _, _ = PATIENT_PARAMETERS[name]
+    return {"below": low - 0.25 * (high - low), "above": high + 0.25 * (high - low), "nan": NAN, "inf": INF, "-inf": -INF}[kind]
 
 
 @pytest.mark.parametrize("make", [lambda **kw: hpg.Patient(**kw), lambda **kw: hpg.Patient.preset("obese", **kw)], ids=["Patient", "preset"])
-@pytest.mark.parametrize("name, value", BAD_PATIENT_VALUES)
-def test_patient_value_out_of_bounds(make, name, value):
+@pytest.mark.parametrize("kind", ["below", "above"])
+@pytest.mark.parametrize("name", PATIENT_PARAMETERS)
+def test_patient_value_out_of_bounds(make, name, kind):
     _, low, high, _, _ = PATIENT_PARAMETERS[name]
+    value = bad_patient_value(name, kind)
     with pytest.raises(ValueError, match=mentions(name, repr(value), f"{low}-{high}")):
         make(**{name: value})
+
+
+@pytest.mark.parametrize("name, kind", [("gnrh_drive", "nan"), ("shbg", "inf"), ("albumin", "-inf"), ("bmi", "nan")])
+def test_patient_value_not_finite(name, kind):
+    _, low, high, _, _ = PATIENT_PARAMETERS[name]
+    value = bad_patient_value(name, kind)
+    with pytest.raises(ValueError, match=mentions(name, repr(value), f"{low}-{high}")):
+        hpg.Patient(**{name: value})
 
 
 @pytest.mark.parametrize("value", ["1.0", None, [1.0], True])
