@@ -195,6 +195,7 @@ class _Kernel:
 
         self.loop = self._make_loop()
         self.rates = self._make_rates()
+        self.slope = 2.0  # of u - F(u), remembered between solves (see solve)
 
     def _make_loop(self):
         """Build the closed fast loop as a function of Leydig output u (1 = healthy
@@ -211,7 +212,9 @@ class _Kernel:
         KLm1 = 1.0 + KLm
         one_minus_r = 1.0 - r_E2
 
-        def loop(u, Hc, P, Rd, Ly, Texo, aER, zag, IA, hcg, g):
+        def loop(u, st, inp):
+            Hc, P, Rd, Ly = st[0], st[1], st[2], st[3]
+            Texo, aER, zag, IA, hcg, g = inp
             T = T0 * u + Texo
             Tn = T * to_nmol
             b = n_alb + shbg - Tn
@@ -231,23 +234,41 @@ class _Kernel:
 
         return loop
 
-    def solve(self, u, st, inp, iterations=1):
-        """Solve u = F(u) by the secant method from the guess ``u`` (F decreases in u,
-        so u - F(u) increases with slope >= 1 and the root is unique). From the
-        previous step's solution one secant step is enough (checked against
-        :func:`simulate_reference`, which iterates to round-off)."""
-        loop, mx = self.loop, self.max
-        args = (st[0], st[1], st[2], st[3]) + inp
-        u0 = u
-        u1, parts = loop(u0, *args)
-        r0 = u0 - u1
-        for _ in range(iterations):
-            f1, parts = loop(u1, *args)
+    def solve(self, u, st, inp, iterations=0):
+        """Solve u = F(u) from the guess ``u``: F decreases in u, so u - F(u) increases
+        with slope >= 1 and the root is unique.
+
+        A quasi-Newton step with the slope remembered from the previous call (it
+        changes slowly from one half-day to the next), then secant steps until the
+        residual is below 1e-7 (at most three more, or ``iterations`` more if asked:
+        the reference solver asks for many). Checked against
+        :func:`simulate_reference`, which iterates to round-off, in tests/test_model.py."""
+        loop = self.loop
+        f0, parts = loop(u, st, inp)
+        r0 = u - f0
+        scalar = self.xp is math
+        if scalar:
+            u1 = u - r0 / self.slope
+            if u1 < 0.0:
+                u1 = 0.0
+        else:
+            u1 = np.maximum(u - r0 / self.slope, 0.0)
+        for i in range(iterations + 4):
+            f1, parts = loop(u1, st, inp)
             r1 = u1 - f1
-            slope = mx((r1 - r0 + 1e-300) / (u1 - u0 + 1e-300), 1.0)
-            u0, r0 = u1, r1
-            u1 = mx(u1 - r1 / slope, 0.0)
-        f1, parts = loop(u1, *args)
+            if scalar:
+                slope = (r1 - r0) / (u1 - u) if u1 != u else 1.0
+                self.slope = slope if slope > 1.0 else 1.0
+                if i >= iterations and (abs(r1) <= 1e-7 * (1.0 + u1) or i == iterations + 3):
+                    break
+                u, r0, u1 = u1, r1, u1 - r1 / self.slope
+                if u1 < 0.0:
+                    u1 = 0.0
+            else:
+                self.slope = np.maximum((r1 - r0 + 1e-300) / (u1 - u + 1e-300), 1.0)
+                if i >= iterations and (i == iterations + 3 or np.all(np.abs(r1) <= 1e-7 * (1.0 + u1))):
+                    break
+                u, r0, u1 = u1, r1, np.maximum(u1 - r1 / self.slope, 0.0)
         return u1, parts
 
     def _make_rates(self):
@@ -350,14 +371,15 @@ def _steady_state(kernel: _Kernel, n: int | None):
 
     def chain(u):
         # Given u: the hypothalamic capacity follows its activity, then the pituitary, then Leydig.
-        _, parts = kernel.loop(u, one, one, zero, one, zero, zero, zero, zero, zero, zero)
+        none = (zero,) * 6  # no drugs
+        _, parts = kernel.loop(u, (one, one, zero, one), none)
         aH = parts[4]
         Hc = capacity(aH)
-        _, parts = kernel.loop(u, Hc, one, zero, one, zero, zero, zero, zero, zero, zero)
+        _, parts = kernel.loop(u, (Hc, one, zero, one), none)
         P = capacity(parts[6])
-        _, parts = kernel.loop(u, Hc, P, zero, one, zero, zero, zero, zero, zero, zero)
+        _, parts = kernel.loop(u, (Hc, P, zero, one), none)
         Ly = capacity(parts[9], c.ckapL)
-        u_new, parts = kernel.loop(u, Hc, P, zero, Ly, zero, zero, zero, zero, zero, zero)
+        u_new, parts = kernel.loop(u, (Hc, P, zero, Ly), none)
         return u_new, Hc, P, Ly, parts
 
     low, high = zero, 10.0 * one
@@ -395,13 +417,18 @@ def steady_state(patient: Patient | None = None) -> dict[str, float]:
     patient = _patient(patient)
     kernel = _Kernel(patient.values(), math)
     state, u = _steady_state(kernel, None)
-    _, parts = kernel.loop(u, state[0], state[1], state[2], state[3], 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+    _, parts = kernel.loop(u, state, (0.0,) * 6)
     out = kernel.outputs(u, parts, state, 0.0)
     out["SHBG"] = patient.shbg
     return out
 
 
 # --------------------------------------------------------------------------- integration
+def _relax(target, x, decay):
+    """Exact solution of dx/dt = (target - x) rate after one step with exp(-rate h) = decay."""
+    return target + (x - target) * decay
+
+
 def _integrate(kernel: _Kernel, state, u, inputs, h: float, n: int | None):
     """Second-order exponential predictor-corrector over the nodes of ``inputs``.
 
@@ -424,27 +451,18 @@ def _integrate(kernel: _Kernel, state, u, inputs, h: float, n: int | None):
     u, parts = kernel.solve(u, state, rows[0])
     A, B = kernel.rates(u, parts, state, gc[0])
     solve, rates = kernel.solve, kernel.rates
-    first = kernel.c.first_loss + 5  # index of the first state whose loss rate is shared
     for i in range(nodes):
         record_states.append(state)
         record_u.append(u)
         record_parts.append(parts)
         if i == nodes - 1:
             break
-        # predictor: exponential Euler with the rates at the start of the step. The
-        # pipeline shares three rates (transit, transit + loss, epididymis): three exps.
-        e_st, e_loss, e_epi = exp(-B[5] * h), exp(-B[-2] * h), exp(-B[-1] * h)
-        decay = [exp(-B[0] * h), exp(-B[1] * h), exp(-B[2] * h), exp(-B[3] * h), exp(-B[4] * h)]
-        decay += [e_st] * (first - 5) + [e_loss] * (ns - 1 - first) + [e_epi]
-        pred = [a / b + (x - a / b) * d for a, b, x, d in zip(A, B, state, decay)]
+        # predictor: exponential Euler with the rates at the start of the step
+        pred = [a / b + (x - a / b) * exp(-b * h) for a, b, x in zip(A, B, state)]
         u1, parts1 = solve(u, pred, rows_before[i + 1])
         A1, B1 = rates(u1, parts1, pred, gc_before[i + 1])
         # corrector: the same update with the rates averaged over the step (second order)
-        Bm = [0.5 * (b + b1) for b, b1 in zip(B, B1)]
-        e_st, e_loss, e_epi = exp(-Bm[5] * h), exp(-Bm[-2] * h), exp(-Bm[-1] * h)
-        decay = [exp(-Bm[0] * h), exp(-Bm[1] * h), exp(-Bm[2] * h), exp(-Bm[3] * h), exp(-Bm[4] * h)]
-        decay += [e_st] * (first - 5) + [e_loss] * (ns - 1 - first) + [e_epi]
-        state = [q + (x - q) * d for q, x, d in zip([0.5 * (a + a1) / b for a, a1, b in zip(A, A1, Bm)], state, decay)]
+        state = [_relax((a + a1) / (b + b1), x, exp(-0.5 * (b + b1) * h)) for a, b, a1, b1, x in zip(A, B, A1, B1, state)]
         u, parts = solve(u1, state, rows[i + 1])
         A, B = rates(u, parts, state, gc[i + 1])
     return record_states, record_u, record_parts

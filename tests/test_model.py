@@ -168,7 +168,7 @@ def test_cohort_patient_matches_the_same_patient_simulated_alone():
         patient = hpg.Patient(**{name: float(values[i]) for name, values in group.patient.items()})
         alone = hpg.simulate(regimens, patient, days=90)
         for name in HORMONES:
-            assert np.allclose(group[name][i], alone[name], rtol=1e-9, atol=1e-12), name
+            assert np.allclose(group[name][i], alone[name], rtol=1e-6, atol=1e-9), name  # the loop is solved to 1e-7
 
 
 def test_untreated_cohort_spans_the_reference_ranges():
