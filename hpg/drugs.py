@@ -24,7 +24,8 @@ hcg                        IU    subcutaneous
 gonadorelin                ug    subcutaneous pump (pulse-averaged here)
 =========================  ====  ==========================================
 
-Half-lives and their sources are in :data:`DRUGS` and in ``catalogue()``.
+Every pharmacokinetic number (half-lives, volumes, fractions) lives with its
+source in :mod:`hpg.parameters`; ``catalogue()`` summarises them per drug.
 Where only a half-life is published, the apparent volume that turns amounts
 into concentrations is stated with its source or marked as calibrated; the
 *potency* of every drug in the model is calibrated to a row of
@@ -37,6 +38,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .parameters import value as _v
+
 __all__ = ["Drug", "Species", "Regimen", "Infusion", "DRUGS", "catalogue", "names", "LN2"]
 
 LN2 = math.log(2.0)
@@ -46,7 +49,7 @@ HOURS = 1.0 / 24.0  # days
 #: Testosterone metabolic clearance, L/day: exogenous testosterone is turned into a serum
 #: level by dividing its release rate (mg/day) by this clearance. Measured MCR in men is
 #: 516 +/- 108 L/m^2/day, about 1000 L/day for 1.9 m^2 (saez1972); it reproduces pk_TE and pk_gel.
-TESTOSTERONE_CLEARANCE_L_PER_DAY = 1000.0
+TESTOSTERONE_CLEARANCE_L_PER_DAY = _v("testosterone_clearance")
 #: Testosterone: 288.42 g/mol; enanthate ester 400.6 g/mol; cypionate ester 412.6 g/mol.
 ENANTHATE_T_FRACTION = 288.42 / 400.6
 CYPIONATE_T_FRACTION = 288.42 / 412.6
@@ -115,7 +118,7 @@ def _testosterone_ester(name: str, t_fraction: float, ester: str, sources: tuple
     # which puts the peak at day ~2) and is released as testosterone with a half-life of
     # ~4.5 d (pk_TE; cypionate taken as equivalent after schulte1980). Testosterone itself
     # is cleared within hours, so serum T = release rate / clearance.
-    k_abs, k_rel = _hl(0.7), _hl(4.5)
+    k_abs, k_rel = _hl(_v("ester_absorption_half_life")), _hl(_v("ester_release_half_life"))
     serum = Species(
         "exogenous_T",
         "ng/dL",
@@ -145,15 +148,15 @@ def _oral(name, unit, route, mechanism, species, half_lives, sources, studied) -
 # (wiehle2013); zuclomiphene accumulates: the steady-state ratio zu:en of about 20 (helo2017)
 # with equal apparent volumes gives a zuclomiphene half-life of about 14 d (calibrated to
 # pk_clomiphene). Absorption half-life ~1 h (peak within hours; clomid_pi).
-ZUCLOMIPHENE_FRACTION = 0.38
-_K_ABS_ORAL = _hl(1.0 * HOURS)
-_K_ENCLOMIPHENE = _hl(10.0 * HOURS)
-_K_ZUCLOMIPHENE = _hl(13.7)
+ZUCLOMIPHENE_FRACTION = _v("zuclomiphene_fraction")
+_K_ABS_ORAL = _hl(_v("oral_absorption_half_life"))
+_K_ENCLOMIPHENE = _hl(_v("enclomiphene_half_life"))
+_K_ZUCLOMIPHENE = _hl(_v("zuclomiphene_half_life"))
 # Enclomiphene swings several-fold within each day; its action on hypothalamic ERalpha is
 # taken to follow the plasma level through an effect site with a one-day equilibration
 # half-life (assumed; it makes the daily model respond to the day's exposure, not to the
 # level at the moment of sampling).
-_K_EFFECT = _hl(1.0)
+_K_EFFECT = _hl(_v("effect_site_half_life"))
 
 
 def _effect_site(species: "Species") -> "Species":
@@ -164,34 +167,36 @@ def _effect_site(species: "Species") -> "Species":
 # Apparent volume of distribution of both isomers (L), calibrated so that enclomiphene on
 # clomiphene citrate 25 mg/day averages the median 2.2 ng/mL of helo2017 (zuclomiphene then
 # averages ~44 ng/mL, also as reported).
-_V_CLOMIPHENE = 4240.0
+_V_CLOMIPHENE = _v("clomiphene_volume")
 # Tamoxifen: absorption peak at 4-7 h, half-life about 7 d; N-desmethyltamoxifen about 14 d
 # (nolvadex_pi). An absorption half-life of 45 min puts the peak at ~6 h. Apparent volumes
 # calibrated to the label's steady state on 20 mg/day: tamoxifen 122 ng/mL and
 # N-desmethyltamoxifen 353 ng/mL (nolvadex_pi); all tamoxifen is taken to pass through the
 # metabolite (assumed; it is the main route).
-_K_ABS_TAM = _hl(0.75 * HOURS)
-_V_TAMOXIFEN = 1700.0
-_V_DESMETHYL = 1140.0
+_K_ABS_TAM = _hl(_v("tamoxifen_absorption_half_life"))
+_V_TAMOXIFEN = _v("tamoxifen_volume")
+_V_DESMETHYL = _v("desmethyltamoxifen_volume")
+_K_TAMOXIFEN = _hl(_v("tamoxifen_half_life"))
+_K_DESMETHYL = _hl(_v("desmethyltamoxifen_half_life"))
 # Anastrozole: absorption peak within 2 h, elimination half-life ~50 h (arimidex_pi).
 # Apparent volume 120 L: with this half-life, CL/F = 1.7 L/h, near the 1.54 L/h measured by
 # mauras2009, so 1 mg/day averages ~25 ng/mL at steady state; arimidex_pi reports 3-4-fold
 # accumulation to steady state within 7 d, which this half-life reproduces.
-_K_ANASTROZOLE = _hl(50.0 * HOURS)
-_V_ANASTROZOLE = 120.0
+_K_ANASTROZOLE = _hl(_v("anastrozole_half_life"))
+_V_ANASTROZOLE = _v("anastrozole_volume")
 # hCG subcutaneous: peak at 12-18 h, elimination half-life 33-43 h (pregnyl_pi). An
 # absorption half-life of ~5 h with elimination 37 h puts the peak at ~17 h. Apparent
 # volume 6 L (recombinant hCG: Vss about 5.2 L; pregnyl_pi gives no volume). hCG potency is
 # calibrated to cov_hcg125/250/500 in these units.
-_K_ABS_HCG = _hl(5.0 * HOURS)
-_K_HCG = _hl(37.0 * HOURS)
-_V_HCG = 6.0
+_K_ABS_HCG = _hl(_v("hcg_absorption_half_life"))
+_K_HCG = _hl(_v("hcg_half_life"))
+_V_HCG = _v("hcg_volume")
 # Gonadorelin SC: apparent half-life about 24 min, peak 5-15 min (lutrelef_pi). The daily
 # model averages over pulses; the mean concentration uses clearance = V k with V = 15 L
 # (IV half-life 4 min from ~ plasma plus interstitial volume; display scale only).
-_K_GONADORELIN = _hl(24.0 * MINUTES)
-_K_ABS_GONADORELIN = _hl(4.0 * MINUTES)
-_V_GONADORELIN = 15.0
+_K_GONADORELIN = _hl(_v("gonadorelin_half_life"))
+_K_ABS_GONADORELIN = _hl(_v("gonadorelin_absorption_half_life"))
+_V_GONADORELIN = _v("gonadorelin_volume")
 
 _ENCLOMIPHENE = Species("enclomiphene", "ng/mL", (_K_ABS_ORAL, _K_ENCLOMIPHENE), 1000.0 / _V_CLOMIPHENE)
 _ENCLOMIPHENE_IN_CLOMIPHENE = Species(
@@ -200,7 +205,7 @@ _ENCLOMIPHENE_IN_CLOMIPHENE = Species(
 
 # Aromatase inhibition is likewise read from an effect site (one-day equilibration, assumed):
 # the inhibition that matters is that of the day's exposure in tissue.
-_ANASTROZOLE = Species("anastrozole", "ng/mL", (_hl(1.0 * HOURS), _K_ANASTROZOLE), 1000.0 / _V_ANASTROZOLE)
+_ANASTROZOLE = Species("anastrozole", "ng/mL", (_K_ABS_ORAL, _K_ANASTROZOLE), 1000.0 / _V_ANASTROZOLE)
 
 DRUGS: dict[str, Drug] = {}
 
@@ -237,9 +242,9 @@ _register(
             Species(
                 "exogenous_T",
                 "ng/dL",
-                rates=(_hl(2.0), _hl(2.0 * HOURS)),  # skin reservoir ~2 d (calibrated to pk_gel); blood
+                rates=(_hl(_v("gel_skin_half_life")), _hl(2.0 * HOURS)),  # skin reservoir, then blood (fast)
                 scale=_hl(2.0 * HOURS) / TESTOSTERONE_CLEARANCE_L_PER_DAY * 1e5,
-                fraction=0.10,  # about 10% of the applied dose is absorbed (androgel_pi)
+                fraction=_v("gel_absorbed_fraction"),
             ),
         ),
         half_lives={"skin reservoir": "2 d (calibrated to pk_gel)"},
@@ -285,8 +290,8 @@ _register(
         "selective estrogen-receptor modulator: ERalpha antagonist at hypothalamus and pituitary; "
         "its metabolite N-desmethyltamoxifen is also active",
         (
-            Species("tamoxifen", "ng/mL", (_K_ABS_TAM, _hl(7.0)), 1000.0 / _V_TAMOXIFEN),
-            Species("N_desmethyltamoxifen", "ng/mL", (_K_ABS_TAM, _hl(7.0), _hl(14.0)), 1000.0 / _V_DESMETHYL),
+            Species("tamoxifen", "ng/mL", (_K_ABS_TAM, _K_TAMOXIFEN), 1000.0 / _V_TAMOXIFEN),
+            Species("N_desmethyltamoxifen", "ng/mL", (_K_ABS_TAM, _K_TAMOXIFEN, _K_DESMETHYL), 1000.0 / _V_DESMETHYL),
         ),
         {"tamoxifen": "7 d (nolvadex_pi)", "N-desmethyltamoxifen": "14 d (nolvadex_pi)"},
         ("nolvadex_pi",),

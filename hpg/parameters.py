@@ -99,7 +99,36 @@ _MODEL = [
     _p("gonadorelin_ref", 330.0, "pg/mL", "mean gonadorelin level acting like endogenous GnRH", "calibrated: 10 ug every 120 min restores LH in GnRH deficiency (lutrelef_pi)"),
 ]
 
-MODEL: dict[str, Parameter] = {p.name: p for p in _MODEL}
+# --- Pharmacokinetics (read by hpg/drugs.py). Half-lives in days. ---
+_H, _M = 1 / 24, 1 / 1440
+_PK = [
+    _p("testosterone_clearance", 1000.0, "L/day", "metabolic clearance of testosterone (516 +/- 108 L/m^2/day x 1.9 m^2)", "saez1972"),
+    _p("ester_absorption_half_life", 0.7, "day", "testosterone ester leaving the injection site", "calibrated to pk_TE (peak at 1.5-3 d)"),
+    _p("ester_release_half_life", 4.5, "day", "testosterone released from the circulating ester (enanthate and cypionate alike)", "pk_TE (testoviron_pi); cypionate equivalent (schulte1980)"),
+    _p("gel_skin_half_life", 2.0, "day", "testosterone leaving the skin reservoir after a gel application", "calibrated to pk_gel"),
+    _p("gel_absorbed_fraction", 0.10, "1", "share of applied gel testosterone that is absorbed", "androgel_pi"),
+    _p("oral_absorption_half_life", 1.0 * _H, "day", "absorption of clomiphene, enclomiphene and anastrozole (peak within hours)", "clomid_pi, arimidex_pi"),
+    _p("enclomiphene_half_life", 10.0 * _H, "day", "elimination of enclomiphene", "wiehle2013"),
+    _p("zuclomiphene_half_life", 13.7, "day", "elimination of zuclomiphene", "calibrated to pk_clomiphene (zu:en about 20 at steady state)"),
+    _p("zuclomiphene_fraction", 0.38, "1", "share of zuclomiphene (cis) in clomiphene citrate (label: 30-50%)", "clomid_pi"),
+    _p("clomiphene_volume", 4240.0, "L", "apparent volume of both isomers", "calibrated to helo2017 (enclomiphene median 2.2 ng/mL on 25 mg/day)"),
+    _p("effect_site_half_life", 1.0, "day", "equilibration of enclomiphene and anastrozole with their sites of action", "assumed (daily exposure, not the sampled moment, drives the effect)"),
+    _p("tamoxifen_absorption_half_life", 0.75 * _H, "day", "absorption of tamoxifen (peak at ~6 h)", "calibrated to pk_tamoxifen (peak 4-7 h)"),
+    _p("tamoxifen_half_life", 7.0, "day", "elimination of tamoxifen", "nolvadex_pi"),
+    _p("desmethyltamoxifen_half_life", 14.0, "day", "elimination of N-desmethyltamoxifen", "nolvadex_pi"),
+    _p("tamoxifen_volume", 1700.0, "L", "apparent volume of tamoxifen", "calibrated to nolvadex_pi (122 ng/mL on 20 mg/day)"),
+    _p("desmethyltamoxifen_volume", 1140.0, "L", "apparent volume of N-desmethyltamoxifen (all tamoxifen taken to pass through it)", "calibrated to nolvadex_pi (353 ng/mL on 20 mg/day)"),
+    _p("anastrozole_half_life", 50.0 * _H, "day", "elimination of anastrozole", "arimidex_pi"),
+    _p("anastrozole_volume", 120.0, "L", "apparent volume of anastrozole (CL/F 1.7 L/h; 1.54 L/h in mauras2009)", "mauras2009"),
+    _p("hcg_absorption_half_life", 5.0 * _H, "day", "absorption of subcutaneous hCG (peak at ~17 h)", "calibrated to pk_hcg (peak 12-18 h)"),
+    _p("hcg_half_life", 37.0 * _H, "day", "elimination of hCG after subcutaneous injection (33-43 h)", "pregnyl_pi"),
+    _p("hcg_volume", 6.0, "L", "apparent volume of hCG (recombinant hCG: Vss about 5.2 L)", "assumed; sets the IU/L scale, potency K_hCG is calibrated in it"),
+    _p("gonadorelin_half_life", 24.0 * _M, "day", "apparent half-life of subcutaneous gonadorelin", "hurley1987, lutrelef_pi"),
+    _p("gonadorelin_absorption_half_life", 4.0 * _M, "day", "absorption of subcutaneous gonadorelin (peak 5-15 min)", "lutrelef_pi"),
+    _p("gonadorelin_volume", 15.0, "L", "apparent volume of gonadorelin", "assumed; sets the pg/mL scale, gonadorelin_ref is calibrated in it"),
+]
+
+MODEL: dict[str, Parameter] = {p.name: p for p in _MODEL + _PK}
 
 
 def value(name: str) -> float:
