@@ -68,6 +68,8 @@ def cohort(regimens=(), n: int = 1000, days: float = 365, seed=0, *, patient: Pa
         raise ValueError(f"n must be at most 100000, got {n!r}")
     if seed is None or isinstance(seed, bool) or not isinstance(seed, (int, np.integer, np.random.SeedSequence)):
         raise TypeError(f"seed must be an int (for a reproducible cohort), got {seed!r}")
+    if not isinstance(seed, np.random.SeedSequence) and seed < 0:
+        raise ValueError(f"seed must be a whole number >= 0, got {seed!r}")
     if isinstance(steps_per_day, bool) or not isinstance(steps_per_day, int) or steps_per_day < 1:
         raise ValueError(f"steps_per_day must be a whole number >= 1, got {steps_per_day!r}")
     regimens = _model._regimens(regimens)

@@ -496,9 +496,14 @@ class Result:
 
     def at(self, day) -> dict:
         """Every output at ``day`` (linear interpolation between output times)."""
-        day = _drugs._number("day", day)
+        shown = repr(day)
+        if isinstance(day, bool) or not isinstance(day, (int, float, np.integer, np.floating)):
+            raise TypeError(f"day must be a real number, got {type(day).__name__} {shown}")
+        if not math.isfinite(day):
+            raise ValueError(f"day must be finite, got {shown}")
         if not self.t[0] <= day <= self.t[-1]:
-            raise ValueError(f"day must lie within the run, {self.t[0]:g}-{self.t[-1]:g}, got {day!r}")
+            raise ValueError(f"day must lie within the run, {self.t[0]:g}-{self.t[-1]:g}, got {shown}")
+        day = float(day)
         out = {}
         for name, values in self.values.items():
             if values.ndim == 1:
@@ -518,7 +523,12 @@ def _patient(patient) -> Patient:
     if isinstance(patient, str):
         return Patient.preset(patient)
     if not isinstance(patient, Patient):
-        raise TypeError(f"patient must be an hpg.Patient, a preset name or None, got {type(patient).__name__}")
+        from .patients import PRESETS
+
+        raise TypeError(
+            f"patient must be an hpg.Patient, a preset name ({', '.join(PRESETS)}) or None, "
+            f"got {type(patient).__name__} {patient!r}"
+        )
     return patient
 
 
@@ -528,7 +538,7 @@ def _regimens(regimens) -> tuple:
     if isinstance(regimens, (_drugs.Regimen, _drugs.Infusion)):
         return (regimens,)
     if isinstance(regimens, (str, bytes)) or not hasattr(regimens, "__iter__"):
-        raise TypeError(f"regimens must be a Regimen, an Infusion or a list of them, got {type(regimens).__name__}")
+        raise TypeError(f"regimens must be a Regimen, an Infusion or a list of them, got {type(regimens).__name__} {regimens!r}")
     regimens = tuple(regimens)
     for item in regimens:
         if not isinstance(item, (_drugs.Regimen, _drugs.Infusion)):

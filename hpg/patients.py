@@ -30,7 +30,7 @@ PATIENT_PARAMETERS: dict[str, tuple[float, float, float, str, str]] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Patient:
     """One virtual man. Every field has a unit, a meaning and allowed bounds in
     :data:`PATIENT_PARAMETERS`; out-of-range, infinite or NaN values raise ``ValueError``.
@@ -47,6 +47,18 @@ class Patient:
     shbg: float = 35.0
     albumin: float = 43.0
     name: str = "custom"
+
+    def __init__(self, name: str = "custom", **parameters):
+        unknown = set(parameters) - set(PATIENT_PARAMETERS)
+        if unknown:
+            raise TypeError(
+                f"unknown patient parameter(s) {', '.join(repr(u) for u in sorted(unknown))}; "
+                f"known parameters: {', '.join(PATIENT_PARAMETERS)}"
+            )
+        object.__setattr__(self, "name", name)
+        for key, spec in PATIENT_PARAMETERS.items():
+            object.__setattr__(self, key, parameters.get(key, spec[0]))
+        self.__post_init__()
 
     def __post_init__(self):
         for f in fields(self):
