@@ -258,8 +258,9 @@ _register(
         "mg",
         "oral (clomiphene citrate)",
         "selective estrogen-receptor modulator, two isomers: enclomiphene (short-lived ERalpha "
-        "antagonist) and zuclomiphene (long-lived, weakly estrogenic); blocking the estradiol brake "
-        "raises GnRH, LH and FSH",
+        "antagonist, whose block of the estradiol brake raises GnRH, LH and FSH) and zuclomiphene "
+        "(long-lived, weakly estrogenic: it accumulates, but the calibration targets need no effect "
+        "of it, so none is modelled)",
         (
             _ENCLOMIPHENE_IN_CLOMIPHENE,
             _effect_site(_ENCLOMIPHENE_IN_CLOMIPHENE),

@@ -102,9 +102,10 @@ def _constants() -> SimpleNamespace:
     c.w_vol = _v("testis_germ_share")
     c.r_E2 = _v("E2_residual")
     c.a_bmi, c.bmi0 = _v("aromatase_bmi_exponent"), _v("bmi_0")
-    c.K_en, c.K_zu, c.eps_zu = _v("K_enclomiphene"), _v("K_zuclomiphene"), _v("zuclomiphene_efficacy")
+    c.K_en = _v("K_enclomiphene")
     c.K_tam, c.IC50_ana = _v("K_tamoxifen"), _v("IC50_anastrozole")
-    c.K_hcg, c.g_ref = _v("K_hCG"), _v("gonadorelin_ref")
+    c.K_hcg, c.hcg_max, c.g_ref = _v("K_hCG"), _v("hCG_max"), _v("gonadorelin_ref")
+    c.b0 = _v("leydig_basal")
     c.N_alb_per_gL = _v("K_albumin") / _v("albumin_molar_mass")  # L/g: albumin term per g/L
     # Healthy baseline free testosterone (nmol/L), the reference of the androgen brake.
     c.fT0 = _free_T(c.T0 * NG_DL_TO_NMOL_L, 35.0, 1.0 + c.N_alb_per_gL * 43.0, math)
@@ -147,7 +148,7 @@ def constants() -> SimpleNamespace:
 # --------------------------------------------------------------------------- drug inputs
 def drug_inputs(regimens, t: np.ndarray, horizon: float) -> dict[str, np.ndarray]:
     """Concentrations of every drug species at times ``t`` and the effects they feed the
-    physiology: exogenous T (ng/dL), ER antagonist load, zuclomiphene agonism, aromatase
+    physiology: exogenous T (ng/dL), ERalpha antagonist load, aromatase
     inhibition, hCG in LH equivalents, gonadorelin (total and continuous) relative to
     endogenous GnRH."""
     c = constants()
@@ -159,19 +160,19 @@ def drug_inputs(regimens, t: np.ndarray, horizon: float) -> dict[str, np.ndarray
             conc[name] += values
             if name == "gonadorelin":
                 continuous += values * regimen.continuous_fraction()
-    zu = conc["zuclomiphene"] / c.K_zu
     return {
         "species": conc,
         "Texo": conc["exogenous_T"],
-        "aER": conc["enclomiphene_effect"] / c.K_en + (conc["tamoxifen"] + conc["N_desmethyltamoxifen"]) / c.K_tam + zu,
-        "zag": zu,
+        "aER": conc["enclomiphene_effect"] / c.K_en + (conc["tamoxifen"] + conc["N_desmethyltamoxifen"]) / c.K_tam,
         "IA": conc["anastrozole_effect"] / (conc["anastrozole_effect"] + c.IC50_ana),
-        "hcg": conc["hcg"] / c.K_hcg,
+        "hcg": c.hcg_max * conc["hcg"] / (conc["hcg"] + c.K_hcg),
         "g": conc["gonadorelin"] / c.g_ref,
         "gc": continuous / c.g_ref,
     }
 
 
+_INPUT_KEYS = ("Texo", "aER", "IA", "hcg", "g")
+NO_DRUGS = (0.0, 0.0, 0.0, 0.0, 0.0)
 _SPECIES_NAMES = tuple(dict.fromkeys(s.name for d in _drugs.DRUGS.values() for s in d.species))
 
 
@@ -185,7 +186,7 @@ class _Kernel:
         self.drive = patient["gnrh_drive"]
         self.pit = patient["pituitary_capacity"]
         self.ley = patient["leydig_capacity"]
-        self.KLm = c.KL * patient["leydig_reserve"]
+        self.KLm = (c.KL * patient["leydig_reserve"]) ** 2
         self.sert = patient["sertoli_capacity"]
         self.germ = patient["germ_reserve"]
         self.arom = patient["aromatase"] * (patient["bmi"] / c.bmi0) ** c.a_bmi
@@ -200,27 +201,28 @@ class _Kernel:
     def _make_loop(self):
         """Build the closed fast loop as a function of Leydig output u (1 = healthy
         baseline), with every constant bound locally (this function is the model's
-        hot path). Exponents are structural: 2 for the receptor brakes, 1 for the
-        Leydig response (Michaelis-Menten), 1.5 for the GnRH response (``q * sqrt(q)``)."""
+        hot path). Exponents are structural: 2 for the receptor brakes and the
+        Leydig response (above a basal, LH-independent output), 1.5 for the GnRH
+        response (``q * sqrt(q)``)."""
         c, sqrt = self.c, self.xp.sqrt
         T0, to_nmol, shbg, n_alb = c.T0, NG_DL_TO_NMOL_L, self.shbg, self.n_alb
-        r_E2, arom, eps = c.r_E2, self.arom, c.eps_zu
+        r_E2, arom = c.r_E2, self.arom
         kT, kT1, kE, kE1, inv_fT0 = c.kT, 1.0 + c.kT, c.kE, 1.0 + c.kE, 1.0 / c.fT0
         drive, KGm, KGm1 = self.drive, c.KGm, 1.0 + c.KGm
         pit, kPE, kPE1 = self.pit, c.kPE, 1.0 + c.kPE
-        ley, KLm = self.ley, self.KLm
-        KLm1 = 1.0 + KLm
+        ley, KLm, b0 = self.ley, self.KLm, c.b0
+        KLm1 = (1.0 - b0) * (1.0 + KLm)
         one_minus_r = 1.0 - r_E2
 
         def loop(u, st, inp):
             Hc, P, Rd, Ly = st[0], st[1], st[2], st[3]
-            Texo, aER, zag, IA, hcg, g = inp
+            Texo, aER, IA, hcg, g = inp
             T = T0 * u + Texo
             Tn = T * to_nmol
             b = n_alb + shbg - Tn
             fT = 2.0 * Tn / (b + sqrt(b * b + 4.0 * n_alb * Tn))
             e = r_E2 + one_minus_r * arom * (1.0 - IA) * (T / T0)
-            y = 2.0 * (e + eps * zag) / (1.0 + e + aER + zag)  # ERalpha signal, 1 at baseline
+            y = 2.0 * e / (1.0 + e + aER)  # ERalpha signal (estradiol share of occupancy), 1 at baseline
             xT = fT * inv_fT0
             aH = kT1 / (1.0 + kT * xT * xT) * kE1 / (1.0 + kE * y * y)
             G = drive * Hc * aH
@@ -229,7 +231,8 @@ class _Kernel:
             Sg = qm * KGm1 / (qm + KGm)
             LHr = pit * P * Sg * kPE1 / (1.0 + kPE * y)
             x = LHr + hcg
-            u_new = ley * Ly * x * KLm1 / (x + KLm)
+            xx = x * x
+            u_new = ley * Ly * (b0 + xx * KLm1 / (xx + KLm))
             return u_new, (T, fT, e, y, aH, G, q, Sg, LHr, x)
 
         return loop
@@ -336,6 +339,7 @@ class _Kernel:
         return {
             "T": T,
             "free_T": fT,
+            "SHBG": self.shbg,
             "E2": c.E2_0 * e,
             "LH": c.LH_0 * LHr,
             "FSH": c.FSH_0 * self.fsh(Sg, y, ib, st[1]),
@@ -371,7 +375,7 @@ def _steady_state(kernel: _Kernel, n: int | None):
 
     def chain(u):
         # Given u: the hypothalamic capacity follows its activity, then the pituitary, then Leydig.
-        none = (zero,) * 6  # no drugs
+        none = (zero,) * 5  # no drugs
         _, parts = kernel.loop(u, (one, one, zero, one), none)
         aH = parts[4]
         Hc = capacity(aH)
@@ -417,9 +421,8 @@ def steady_state(patient: Patient | None = None) -> dict[str, float]:
     patient = _patient(patient)
     kernel = _Kernel(patient.values(), math)
     state, u = _steady_state(kernel, None)
-    _, parts = kernel.loop(u, state, (0.0,) * 6)
+    _, parts = kernel.loop(u, state, NO_DRUGS)
     out = kernel.outputs(u, parts, state, 0.0)
-    out["SHBG"] = patient.shbg
     return out
 
 
@@ -435,7 +438,7 @@ def _integrate(kernel: _Kernel, state, u, inputs, h: float, n: int | None):
     Returns the states and the solved loop at every node. ``inputs`` holds arrays
     over the nodes (shared by all patients)."""
     xp = kernel.xp
-    keys = ("Texo", "aER", "zag", "IA", "hcg", "g")
+    keys = _INPUT_KEYS
     rows = list(zip(*[inputs[k].tolist() for k in keys]))
     gc = inputs["gc"].tolist()
     # Inputs just before each node: a pump that stops at a node still runs up to it.
@@ -572,8 +575,6 @@ def _run(kernel, regimens, days, steps_per_day, n):
         values[name] = np.array([o[name] for o in outs], dtype=float)
         if n is not None:
             values[name] = values[name].T if values[name].ndim == 2 else np.broadcast_to(values[name][:, None], (len(t), n)).T.copy()
-    shbg = np.asarray(kernel.shbg, dtype=float)
-    values["SHBG"] = np.full(len(t), float(shbg)) if n is None else np.repeat(shbg[:, None], len(t), axis=1)
     for name, conc in inputs["species"].items():
         if name in UNITS:  # effect-site levels are internal
             values[name] = conc[keep].copy() if n is None else np.repeat(conc[keep][None, :], n, axis=0)
@@ -620,7 +621,7 @@ def simulate_reference(regimens=(), patient: Patient | str | None = None, days: 
     days = _days(days)
     kernel = _Kernel(patient.values(), math)
     state0, u0 = _steady_state(kernel, None)
-    keys = ("Texo", "aER", "zag", "IA", "hcg", "g")
+    keys = _INPUT_KEYS
     guess = [u0]
 
     def at(t):
@@ -656,7 +657,6 @@ def simulate_reference(regimens=(), patient: Patient | str | None = None, days: 
         u, parts = kernel.solve(guess[0], state, row, iterations=40)
         guess[0] = u
         out = kernel.outputs(u, parts, state, 0.0)
-        out["SHBG"] = patient.shbg
         for name, conc in inputs["species"].items():
             if name in UNITS:
                 out[name] = float(conc[0])

@@ -45,7 +45,7 @@ _MODEL = [
     _p("K_albumin", 3.6e4, "L/mol", "association constant of testosterone for albumin", "vermeulen1999"),
     _p("albumin_molar_mass", 66500.0, "g/mol", "molar mass of albumin", "vermeulen1999"),
     # --- Hypothalamus: feedback on the GnRH pulse generator ---
-    _p("kappa_T", 0.8109, "1", "androgen-receptor brake on GnRH at baseline (higher: more of the output is braked)", "calibrated to cov_TE_LH"),
+    _p("kappa_T", 0.5694, "1", "androgen-receptor brake on GnRH at baseline (higher: more of the output is braked)", "calibrated to cov_TE_LH"),
     _p("n_T", 2.0, "1", "steepness of the androgen brake on GnRH", "structural (fixed in hpg/model.py)"),
     _p("kappa_E", 200.0, "1", "estrogen-receptor brake on GnRH at baseline", "calibrated to helo_clo_LH"),
     _p("n_E", 2.0, "1", "steepness of the estrogen brake", "structural (fixed in hpg/model.py)"),
@@ -59,8 +59,9 @@ _MODEL = [
     _p("desens_K", 0.5, "1", "continuous GnRH exposure (relative) giving half-maximal desensitisation", "assumed"),
     _p("desens_n", 4.0, "1", "steepness of desensitisation in continuous exposure", "structural (fixed in hpg/model.py)"),
     # --- Leydig cells ---
-    _p("K_Leydig", 0.5685, "1", "LH-receptor stimulus (relative) at which Leydig output is half of its maximum", "calibrated to helo_clo_T"),
-    _p("m_Leydig", 1.0, "1", "steepness of Leydig output in LH or hCG", "structural (fixed in hpg/model.py)"),
+    _p("K_Leydig", 1.372, "1", "LH-receptor stimulus (relative) at which Leydig output is half of its maximum", "calibrated to helo_clo_T"),
+    _p("m_Leydig", 2.0, "1", "steepness of Leydig output in LH or hCG", "structural (fixed in hpg/model.py)"),
+    _p("leydig_basal", 0.06172, "1", "share of baseline Leydig output that needs no LH (ITT left under full suppression)", "calibrated to cov_TE_ITT"),
     # --- Slow capacities (use it or lose it) ---
     _p("capacity_floor", 0.1, "1", "capacity left after indefinite suppression", "assumed"),
     _p("capacity_kappa", 0.5, "1", "hypothalamic and pituitary capacity: activity at which the target is half way to its maximum of 1.5", "assumed"),
@@ -70,7 +71,7 @@ _MODEL = [
     _p("pituitary_k0", 1 / 90, "1/day", "adaptation rate of pituitary capacity without activity", "assumed (gonadotropins recover over 3-6 months after long suppression)"),
     _p("pituitary_k1", 1 / 30, "1/day", "extra adaptation rate per unit GnRH", "assumed (gonadotropins recover over 3-6 months after long suppression)"),
     _p("leydig_k0", 0.00274, "1/day", "adaptation rate of Leydig capacity without LH", "assumed (atrophy over about a year); bounded below in the fit"),
-    _p("leydig_k1", 0.009976, "1/day", "extra adaptation rate per unit LH-receptor stimulus", "calibrated to cov_hcg*, helo_clo_T, leder_ana"),
+    _p("leydig_k1", 0.02245, "1/day", "extra adaptation rate per unit LH-receptor stimulus", "calibrated to cov_hcg*, helo_clo_T, leder_ana"),
     # --- Sertoli cells and spermatogenesis ---
     _p("sertoli_weight_FSH", 0.4, "1", "share of Sertoli support that FSH provides (the rest: ITT)", "assumed (mclachlan2002)"),
     _p("K_FSH", 0.5, "1", "relative FSH giving half of its support", "assumed"),
@@ -86,16 +87,15 @@ _MODEL = [
     _p("inhibin_germ_share", 0.5, "1", "share of inhibin B output that depends on late germ cells", "assumed"),
     _p("testis_germ_share", 0.7, "1", "share of testis volume made of the germ-cell compartments", "assumed"),
     # --- Periphery ---
-    _p("E2_residual", 0.3004, "1", "share of baseline estradiol not made by aromatase at the model's inhibition", "calibrated to leder_ana_E2"),
+    _p("E2_residual", 0.323, "1", "share of baseline estradiol not made by aromatase at the model's inhibition", "calibrated to leder_ana_E2"),
     _p("aromatase_bmi_exponent", 1.0, "1", "aromatase activity grows as (BMI / 23) to this power", "calibrated to the obese preset (wu2008)"),
     _p("bmi_0", 23.0, "kg/m^2", "body-mass index of the healthy patient", "travison2017 (non-obese cohort)"),
     # --- Drug pharmacodynamics ---
-    _p("K_enclomiphene", 0.189, "ng/mL", "enclomiphene level occupying ERalpha as much as baseline estradiol", "calibrated to helo_clo_LH"),
-    _p("K_zuclomiphene", 5.0, "ng/mL", "zuclomiphene level occupying ERalpha as much as baseline estradiol", "calibrated to helo_clo_LH and shab_clo"),
-    _p("zuclomiphene_efficacy", 0.9, "1", "zuclomiphene's estrogenic efficacy relative to estradiol (a partial agonist)", "calibrated to helo_clo_LH and shab_clo"),
+    _p("K_enclomiphene", 0.9057, "ng/mL", "enclomiphene level occupying ERalpha as much as baseline estradiol", "calibrated to helo_clo_LH"),
     _p("K_tamoxifen", 75.0, "ng/mL", "tamoxifen + N-desmethyltamoxifen level occupying ERalpha as much as baseline estradiol", "assumed: 20 mg/day blocks ERalpha about as much as clomiphene citrate 25 mg/day (no target)"),
     _p("IC50_anastrozole", 8.3, "ng/mL", "anastrozole level halving aromatase activity", "calibrated to pk_anastrozole (75% at 1 mg/day)"),
-    _p("K_hCG", 60.04, "IU/L", "hCG level acting like baseline LH on the LH receptor", "calibrated to cov_hcg250"),
+    _p("K_hCG", 17.09, "IU/L", "hCG level giving half of its maximal LH-receptor stimulus (hCG down-regulates its receptor)", "calibrated to cov_hcg125, cov_hcg250, cov_hcg500"),
+    _p("hCG_max", 1.333, "1", "maximal LH-receptor stimulus of hCG, in units of baseline LH", "calibrated to cov_hcg125, cov_hcg250, cov_hcg500"),
     _p("gonadorelin_ref", 330.0, "pg/mL", "mean gonadorelin level acting like endogenous GnRH", "calibrated: 10 ug every 120 min restores LH in GnRH deficiency (lutrelef_pi)"),
 ]
 

@@ -107,28 +107,28 @@ PRESETS: dict[str, dict] = {
         "study": "travison2017 (T), qin2012 (LH), coviello2005 (ITT)",
     },
     "secondary_hypogonadism": {
-        "parameters": {"gnrh_drive": 0.3006, "leydig_capacity": 0.5456, "aromatase": 1.26, "bmi": 30.0, "shbg": 28.0},
+        "parameters": {"gnrh_drive": 0.3717, "leydig_capacity": 0.6286, "aromatase": 1.363, "bmi": 30.0, "shbg": 28.0},
         "why": "Low testosterone with inappropriately normal LH: a weaker GnRH drive and Leydig cells "
         "that have lost capacity after years of low stimulation; the men studied were mostly overweight.",
         "baseline": {"T": 205.0, "LH": 4.0, "E2": 17.0},
         "study": "helo2017 (men treated with clomiphene citrate)",
     },
     "obese": {
-        "parameters": {"bmi": 34.0, "shbg": 24.0, "gnrh_drive": 0.7153},
+        "parameters": {"bmi": 34.0, "shbg": 24.0, "gnrh_drive": 0.8078},
         "why": "More adipose aromatase turns more testosterone into estradiol, whose brake lowers LH; "
         "insulin resistance lowers SHBG, so total testosterone falls more than free testosterone.",
         "baseline": {"T": 384.0},
         "study": "wu2008 (EMAS, BMI >= 30)",
     },
     "aging": {
-        "parameters": {"gnrh_drive": 0.6689, "leydig_capacity": 0.6206, "leydig_reserve": 1.319, "aromatase": 1.618, "bmi": 27.0, "shbg": 45.0},
+        "parameters": {"gnrh_drive": 0.7968, "leydig_capacity": 0.6281, "leydig_reserve": 0.3945, "aromatase": 1.624, "bmi": 27.0, "shbg": 45.0},
         "why": "Older men lose Leydig-cell capacity and reserve (a partly primary deficit), gain weight "
         "and SHBG, and keep an LH that fails to rise enough.",
         "baseline": {"T": 343.0, "LH": 5.1, "E2": 26.0},
         "study": "leder2004 (older men with mildly low testosterone)",
     },
     "gnrh_deficient": {
-        "parameters": {"gnrh_drive": 0.01848},
+        "parameters": {"gnrh_drive": 0.02232},
         "why": "Congenital GnRH deficiency: the pulse generator is nearly silent, so LH, FSH and "
         "testosterone are very low; the pituitary and testes are intact and respond to gonadorelin or hCG.",
         "baseline": {"LH": 0.4},
