@@ -98,7 +98,10 @@ class Patient:
 
 
 #: Presets: the parameters each changes, why, and the study whose untreated
-#: baseline it reproduces (within +/-20%, tested).
+#: baseline it reproduces (within +/-20%, tests/test_calibration.py). The values of
+#: gnrh_drive, leydig_capacity, leydig_reserve and aromatase are calibrated by
+#: scripts/calibrate.py to that baseline and to the study's drug response
+#: (helo_clo_*, leder_ana_*); bmi and shbg are assumed typical of each population.
 PRESETS: dict[str, dict] = {
     "healthy": {
         "parameters": {},
@@ -118,12 +121,14 @@ PRESETS: dict[str, dict] = {
         "why": "More adipose aromatase turns more testosterone into estradiol, whose brake lowers LH; "
         "insulin resistance lowers SHBG, so total testosterone falls more than free testosterone.",
         "baseline": {"T": 384.0},
-        "study": "wu2008 (EMAS, BMI >= 30)",
+        "study": "wu2008 (EMAS): total T 5.09 nmol/L lower at BMI >= 30 than at BMI < 25; 384 ng/dL is the "
+        "travison2017 median minus that difference",
     },
     "aging": {
         "parameters": {"gnrh_drive": 0.7968, "leydig_capacity": 0.6281, "leydig_reserve": 0.3945, "aromatase": 1.624, "bmi": 27.0, "shbg": 45.0},
-        "why": "Older men lose Leydig-cell capacity and reserve (a partly primary deficit), gain weight "
-        "and SHBG, and keep an LH that fails to rise enough.",
+        "why": "Older men lose Leydig-cell capacity and reserve (a partly primary deficit), gain weight, "
+        "SHBG and aromatase activity (estradiol holds up while testosterone falls), and their GnRH drive "
+        "weakens, so LH fails to rise enough.",
         "baseline": {"T": 343.0, "LH": 5.1, "E2": 26.0},
         "study": "leder2004 (older men with mildly low testosterone)",
     },
