@@ -4,15 +4,23 @@ This package drives every figure and widget of the HPG axis book. Notebooks call
 ``hpg``; ``hpg`` never knows about notebooks. Data flows one way: parameters ->
 model -> result -> plot -> widget.
 
+Public API (DESIGN.md section 3)
+--------------------------------
+hpg.simulate(regimens, patient, days)   one patient, daily outputs (hpg.model)
+hpg.cohort(regimens, n, days, seed)     many virtual patients at once (hpg.cohorts)
+hpg.Regimen, hpg.Infusion               dosing schedules (hpg.drugs)
+hpg.Patient, hpg.Patient.preset(name)   virtual patients (hpg.patients)
+
 Modules
 -------
-hpg.toy
-    A three-variable negative-feedback loop (GnRH -> LH -> testosterone, with
-    testosterone inhibiting GnRH) after Smith (1980). A toy for teaching the idea
-    of feedback, in arbitrary units; it is *not* the physiological model.
-
-The physiological model (daily timescale, drugs, virtual patients and cohorts)
-and the pulse-level model are added by their own modules; see DESIGN.md.
+hpg.parameters   every number of the model with its unit, meaning and source
+hpg.drugs        the nine drugs: closed-form pharmacokinetics, catalogue()
+hpg.patients     patient parameters and presets
+hpg.model        the daily model: equations, integrator, Result, simulate_reference (solve_ivp)
+hpg.cohorts      documented parameter distributions, vectorised cohorts
+hpg.validation   every row of clinical_targets.csv against the model: report()
+hpg.plots        plotting shared by figures and widgets
+hpg.toy          Smith's (1980) three-variable loop, a teaching toy in arbitrary units
 
 Submodules are imported lazily so that ``import hpg`` stays fast (well under
 half a second): the cost of SciPy and Matplotlib is paid on first use.
