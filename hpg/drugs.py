@@ -398,6 +398,20 @@ def _check_unit(drug: Drug, unit) -> None:
         raise ValueError(f"unit {unit!r} is wrong for {drug.name}: its doses are in {drug.unit!r}")
 
 
+def _check_schedule(schedule, amount: str) -> None:
+    """Validate and normalise the fields a Regimen and an Infusion share: the drug, the
+    amount (``dose`` or ``rate``), ``start``, ``stop`` and ``unit``."""
+    drug = get(schedule.drug)
+    object.__setattr__(schedule, "_drug", drug)
+    object.__setattr__(schedule, amount, _number(amount, getattr(schedule, amount)))
+    object.__setattr__(schedule, "start", _number("start", schedule.start))
+    stop = _number("stop", schedule.stop, allow_none=True)
+    if stop is not None and stop <= schedule.start:
+        raise ValueError(f"stop must be greater than start ({schedule.start!r}), got {stop!r}")
+    object.__setattr__(schedule, "stop", stop)
+    _check_unit(drug, schedule.unit)
+
+
 # Share of a pulse train's exposure that is continuous (the trough between pulses divided by
 # the mean), for gonadorelin SC pulses every `every` days: k tau e^{-k tau} / (1 - e^{-k tau}).
 def continuous_fraction(every: float | None) -> float:
@@ -428,16 +442,8 @@ class Regimen:
     _drug: Drug = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
-        drug = get(self.drug)
-        object.__setattr__(self, "_drug", drug)
-        object.__setattr__(self, "dose", _number("dose", self.dose))
         object.__setattr__(self, "every", _number("every", self.every, allow_none=True, positive=True))
-        object.__setattr__(self, "start", _number("start", self.start))
-        stop = _number("stop", self.stop, allow_none=True)
-        if stop is not None and stop <= self.start:
-            raise ValueError(f"stop must be greater than start ({self.start!r}), got {stop!r}")
-        object.__setattr__(self, "stop", stop)
-        _check_unit(drug, self.unit)
+        _check_schedule(self, "dose")
 
     def dose_count(self, horizon: float) -> int:
         """How many doses are given: times ``start + j*every`` before ``stop`` (or, with
@@ -485,15 +491,7 @@ class Infusion:
     _drug: Drug = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
-        drug = get(self.drug)
-        object.__setattr__(self, "_drug", drug)
-        object.__setattr__(self, "rate", _number("rate", self.rate))
-        object.__setattr__(self, "start", _number("start", self.start))
-        stop = _number("stop", self.stop, allow_none=True)
-        if stop is not None and stop <= self.start:
-            raise ValueError(f"stop must be greater than start ({self.start!r}), got {stop!r}")
-        object.__setattr__(self, "stop", stop)
-        _check_unit(drug, self.unit)
+        _check_schedule(self, "rate")
 
     def mean_rate(self) -> float:
         return self.rate
