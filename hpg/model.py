@@ -561,7 +561,10 @@ def _run(kernel, regimens, days, steps_per_day, n):
     nodes = int(round(days * steps_per_day)) + 1
     t_nodes = np.arange(nodes) * h
     inputs = drug_inputs(regimens, t_nodes, days)
-    inputs["before"] = drug_inputs(regimens, t_nodes - 1e-9, days)
+    # Levels just before each node differ from those at it only for a drug that starts or
+    # stops as a step (pulse-averaged gonadorelin); every other level is continuous.
+    steps = any(r._drug.pulse_averaged for r in regimens)
+    inputs["before"] = drug_inputs(regimens, t_nodes - 1e-9, days) if steps else inputs
     state, u = _steady_state(kernel, n)
     states, us, parts = _integrate(kernel, state, u, inputs, h, n)
     every = steps_per_day
