@@ -73,6 +73,11 @@ OUTPUTS = tuple(UNITS)
 
 
 
+#: Exponents written into the equations (hot path); hpg/parameters.py documents them and
+#: must agree (checked when the constants are built).
+STRUCTURAL_EXPONENTS = {"n_T": 2.0, "n_E": 2.0, "m_GnRH": 1.5, "m_Leydig": 2.0, "desens_n": 4.0, "loss_n": 4.0}
+
+
 class SolverError(RuntimeError):
     """The integration failed (a non-finite value appeared); nothing partial is returned."""
 
@@ -81,22 +86,23 @@ class SolverError(RuntimeError):
 def _constants() -> SimpleNamespace:
     c = SimpleNamespace()
     c.T0 = _v("T_0")
-    c.kT, c.nT = _v("kappa_T"), _v("n_T")
-    c.kE, c.nE = _v("kappa_E"), _v("n_E")
+    for name, exponent in STRUCTURAL_EXPONENTS.items():
+        if _v(name) != exponent:
+            raise ValueError(f"{name} is written into the equations as {exponent}; hpg/parameters.py says {_v(name)}")
+    c.kT, c.kE = _v("kappa_T"), _v("kappa_E")
     c.kPE, c.kI = _v("kappa_PE"), _v("kappa_I")
-    c.mG = _v("m_GnRH")
-    c.KGm = _v("K_GnRH") ** c.mG
-    c.mL, c.KL = _v("m_Leydig"), _v("K_Leydig")
+    c.KGm = _v("K_GnRH") ** 1.5
+    c.KL = _v("K_Leydig")
     c.cmin, c.ckap, c.ckapL = _v("capacity_floor"), _v("capacity_kappa"), _v("leydig_capacity_kappa")
     c.kH0, c.kH1 = _v("hypothalamus_k0"), _v("hypothalamus_k1")
     c.kP0, c.kP1 = _v("pituitary_k0"), _v("pituitary_k1")
     c.kL0, c.kL1 = _v("leydig_k0"), _v("leydig_k1")
-    c.don, c.doff, c.dK, c.dn = _v("desens_on"), _v("desens_off"), _v("desens_K"), _v("desens_n")
+    c.don, c.doff, c.dK = _v("desens_on"), _v("desens_off"), _v("desens_K")
     c.wF, c.KF, c.KI = _v("sertoli_weight_FSH"), _v("K_FSH"), _v("K_ITT")
     c.tauS = _v("sertoli_tau")
     c.kst = 1.0 / _v("stage_days")
     c.kepi = 1.0 / _v("epididymis_days")
-    c.lmax, c.lK, c.ln = _v("loss_max"), _v("loss_K"), _v("loss_n")
+    c.lmax, c.lK = _v("loss_max"), _v("loss_K")
     c.first_loss = int(_v("loss_first_stage")) - 1
     c.w_inh = _v("inhibin_germ_share")
     c.w_vol = _v("testis_germ_share")
@@ -110,7 +116,7 @@ def _constants() -> SimpleNamespace:
     # Healthy baseline free testosterone (nmol/L), the reference of the androgen brake.
     c.fT0 = _free_T(c.T0 * NG_DL_TO_NMOL_L, 35.0, 1.0 + c.N_alb_per_gL * 43.0, math)
     # Healthy germ-cell reference levels: stage k steady state with support S = 1.
-    loss1 = c.lmax / (1.0 + (1.0 / c.lK) ** c.ln)
+    loss1 = c.lmax / (1.0 + (1.0 / c.lK) ** 4)
     levels, x = [], 1.0
     for k in range(N_STAGES):
         if k >= c.first_loss:
@@ -192,7 +198,6 @@ class _Kernel:
         self.arom = patient["aromatase"] * (patient["bmi"] / c.bmi0) ** c.a_bmi
         self.shbg = patient["shbg"]
         self.n_alb = 1.0 + c.N_alb_per_gL * patient["albumin"]
-        self.max = max if xp is math else np.maximum
 
         self.loop = self._make_loop()
         self.rates = self._make_rates()
@@ -328,7 +333,7 @@ class _Kernel:
         c = self.c
         return self.pit * P * Sg * (1.0 + c.kPE) / (1.0 + c.kPE * y) * (1.0 + c.kI) / (1.0 + c.kI * ib)
 
-    def outputs(self, u, parts, st, inp_species_T):
+    def outputs(self, u, parts, st):
         """Clinical outputs (in units) from the solved loop and the states."""
         c = self.c
         T, fT, e, y, aH, G, q, Sg, LHr, x = parts
@@ -400,7 +405,7 @@ def _steady_state(kernel: _Kernel, n: int | None):
     S = one
     for _ in range(200):
         Sg, y = parts[7], parts[3]
-        loss = c.lmax / (1.0 + (S / c.lK) ** c.ln)
+        loss = c.lmax / (1.0 + (S / c.lK) ** 4)
         X, x = [], kernel.germ * kernel.sert * S
         for k in range(N_STAGES):
             if k >= c.first_loss:
@@ -422,7 +427,7 @@ def steady_state(patient: Patient | None = None) -> dict[str, float]:
     kernel = _Kernel(patient.values(), math)
     state, u = _steady_state(kernel, None)
     _, parts = kernel.loop(u, state, NO_DRUGS)
-    out = kernel.outputs(u, parts, state, 0.0)
+    out = kernel.outputs(u, parts, state)
     return out
 
 
@@ -573,7 +578,7 @@ def _run(kernel, regimens, days, steps_per_day, n):
     values = {}
     c = kernel.c
     rows = range(0, nodes, every)
-    outs = [kernel.outputs(us[i], parts[i], states[i], 0.0) for i in rows]
+    outs = [kernel.outputs(us[i], parts[i], states[i]) for i in rows]
     for name in outs[0]:
         values[name] = np.array([o[name] for o in outs], dtype=float)
         if n is not None:
@@ -659,7 +664,7 @@ def simulate_reference(regimens=(), patient: Patient | str | None = None, days: 
         state = list(Y[:, i])
         u, parts = kernel.solve(guess[0], state, row, iterations=40)
         guess[0] = u
-        out = kernel.outputs(u, parts, state, 0.0)
+        out = kernel.outputs(u, parts, state)
         for name, conc in inputs["species"].items():
             if name in UNITS:
                 out[name] = float(conc[0])
