@@ -432,11 +432,6 @@ def steady_state(patient: Patient | None = None) -> dict[str, float]:
 
 
 # --------------------------------------------------------------------------- integration
-def _relax(target, x, decay):
-    """Exact solution of dx/dt = (target - x) rate after one step with exp(-rate h) = decay."""
-    return target + (x - target) * decay
-
-
 def _integrate(kernel: _Kernel, state, u, inputs, h: float, n: int | None):
     """Second-order exponential predictor-corrector over the nodes of ``inputs``.
 
@@ -466,11 +461,16 @@ def _integrate(kernel: _Kernel, state, u, inputs, h: float, n: int | None):
         if i == nodes - 1:
             break
         # predictor: exponential Euler with the rates at the start of the step
-        pred = [a / b + (x - a / b) * exp(-b * h) for a, b, x in zip(A, B, state)]
+        pred = [q + (x - q) * exp(-b * h) for a, b, x in zip(A, B, state) for q in (a / b,)]
         u1, parts1 = solve(u, pred, rows_before[i + 1])
         A1, B1 = rates(u1, parts1, pred, gc_before[i + 1])
         # corrector: the same update with the rates averaged over the step (second order)
-        state = [_relax((a + a1) / (b + b1), x, exp(-0.5 * (b + b1) * h)) for a, b, a1, b1, x in zip(A, B, A1, B1, state)]
+        new = []
+        for a, b, a1, b1, x in zip(A, B, A1, B1, state):
+            rate = 0.5 * (b + b1)
+            q = 0.5 * (a + a1) / rate
+            new.append(q + (x - q) * exp(-rate * h))
+        state = new
         u, parts = solve(u1, state, rows[i + 1])
         A, B = rates(u, parts, state, gc[i + 1])
     return record_states, record_u, record_parts
