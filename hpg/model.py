@@ -432,11 +432,12 @@ def steady_state(patient: Patient | None = None) -> dict[str, float]:
 
 
 # --------------------------------------------------------------------------- integration
-def _integrate(kernel: _Kernel, state, u, inputs, h: float, n: int | None):
+def _integrate(kernel: _Kernel, state, u, inputs, steps: list, n: int | None):
     """Second-order exponential predictor-corrector over the nodes of ``inputs``.
 
-    Returns the states and the solved loop at every node. ``inputs`` holds arrays
-    over the nodes (shared by all patients)."""
+    ``steps`` are the step lengths (days) between successive nodes. Returns the
+    states and the solved loop at every node. ``inputs`` holds arrays over the
+    nodes (shared by all patients)."""
     xp = kernel.xp
     keys = _INPUT_KEYS
     rows = list(zip(*[inputs[k].tolist() for k in keys]))
@@ -460,6 +461,7 @@ def _integrate(kernel: _Kernel, state, u, inputs, h: float, n: int | None):
         record_parts.append(parts)
         if i == nodes - 1:
             break
+        h = steps[i]
         # predictor: exponential Euler with the rates at the start of the step
         pred = [q + (x - q) * exp(-b * h) for a, b, x in zip(A, B, state) for q in (a / b,)]
         u1, parts1 = solve(u, pred, rows_before[i + 1])
@@ -562,22 +564,26 @@ def _days(days) -> float:
 
 
 def _run(kernel, regimens, days, steps_per_day, n):
-    h = 1.0 / steps_per_day
-    nodes = int(round(days * steps_per_day)) + 1
-    t_nodes = np.arange(nodes) * h
+    # Nodes every 1/steps_per_day day; a run that does not end on a node gets a last,
+    # shorter step to ``days``. Outputs: every whole day, and ``days`` itself.
+    t_nodes = np.arange(int(math.floor(days * steps_per_day + 1e-9)) + 1) / steps_per_day
+    if days - t_nodes[-1] > 1e-9:
+        t_nodes = np.append(t_nodes, days)
+    nodes = len(t_nodes)
+    steps = np.diff(t_nodes).tolist()
     inputs = drug_inputs(regimens, t_nodes, days)
     # Levels just before each node differ from those at it only for a drug that starts or
     # stops as a step (pulse-averaged gonadorelin); every other level is continuous.
-    steps = any(r._drug.pulse_averaged for r in regimens)
-    inputs["before"] = drug_inputs(regimens, t_nodes - 1e-9, days) if steps else inputs
+    step_like = any(r._drug.pulse_averaged for r in regimens)
+    inputs["before"] = drug_inputs(regimens, t_nodes - 1e-9, days) if step_like else inputs
     state, u = _steady_state(kernel, n)
-    states, us, parts = _integrate(kernel, state, u, inputs, h, n)
-    every = steps_per_day
-    keep = slice(0, nodes, every)
+    states, us, parts = _integrate(kernel, state, u, inputs, steps, n)
+    rows = [i for i in range(0, nodes, steps_per_day)]
+    if rows[-1] != nodes - 1:
+        rows.append(nodes - 1)
+    keep = np.array(rows)
     t = t_nodes[keep]
     values = {}
-    c = kernel.c
-    rows = range(0, nodes, every)
     outs = [kernel.outputs(us[i], parts[i], states[i]) for i in rows]
     for name in outs[0]:
         values[name] = np.array([o[name] for o in outs], dtype=float)

@@ -177,3 +177,12 @@ def test_untreated_cohort_spans_the_reference_ranges():
     for name, (low, high) in ranges.items():
         p2, p97 = np.percentile(group[name][:, 0], [2.5, 97.5])
         assert low <= p2 and p97 <= high, (name, p2, p97)
+
+
+def test_a_run_that_ends_between_days_reports_its_last_moment():
+    res = hpg.simulate(R("hcg", 500, every=2), days=10.5)
+    assert list(res.t) == [*range(11), 10.5]
+    short = hpg.simulate([], days=0.1)
+    assert list(short.t) == [0.0, 0.1] and np.allclose(short["T"], 531.0)
+    group = hpg.cohort([], n=3, days=2.5, seed=1)
+    assert list(group.t) == [0, 1, 2, 2.5] and group["T"].shape == (3, 4)
