@@ -7,33 +7,27 @@ within their studied ranges, inside runs of 200-300 days:
 (a) every output of ``simulate`` is finite and >= 0 at every time;
 (b) the same for a small cohort with a random seed;
 
-and, comparing a random base scenario (patient + 0-2 regimens) with the same
-scenario plus one drug, on every day where that drug is being given (from its
-start to its stop) and one of its active species is above 10% of its
-steady-state level (zuclomiphene, which the model gives no effect, does not
-count):
+and, comparing a random base scenario (patient + 0-2 regimens of other kinds of
+drug) with the same scenario plus one drug, on every day where that drug is
+being given (from its start to its stop) and one of its active species is above
+10% of its steady-state level (zuclomiphene, which the model gives no effect,
+does not count):
 
 (c) exogenous testosterone (enanthate, cypionate, gel) never raises LH;
 (d) a SERM (clomiphene, enclomiphene, tamoxifen) never lowers LH;
 (e) anastrozole never raises E2;
 (f) hCG never lowers intratesticular testosterone (ITT).
 
-The comparison allows a relative margin of 1%. The slow capacities ("use it
-or lose it": hypothalamic, pituitary, Leydig) remember what a drug did for
-months, and where the added drug's instant effect is small (at the trough of a
-long dosing interval, or on top of a larger dose of the same kind of drug)
-that memory can outweigh it by a little. The largest found with 300 examples
-per property: clomiphene 13 mg/day from day 0, with 49 mg/day added from day
-60, leaves LH 0.50% lower on day 67 than 49 mg/day alone (60 days of the small
-dose had built up Leydig capacity, so more testosterone brakes LH); hCG 226 IU
-every 4 days added under hCG 1415 IU every 2 days leaves ITT 0.21% lower;
-testosterone cypionate 50 mg every 14 days on top of enclomiphene leaves LH
-0.11% higher at a trough (Leydig capacity lost while LH was suppressed).
-After a drug is stopped the same memory gives rebounds of up to about 1% (ITT
-dips below baseline for days after hCG is withdrawn); those washout days are
-outside the properties. This is the model's physiology, not numerical noise;
-anything beyond 1% fails. Run with ``HPG_PROPERTY_EXAMPLES=300`` to search
-harder than CI does.
+Only round-off is allowed (relative 1e-6). Two choices keep the properties
+about the drug itself. The slow capacities ("use it or lose it": hypothalamic,
+pituitary, Leydig) remember what a drug did for months:
+- after a drug is stopped that memory gives rebounds (ITT dips about 1% below
+  baseline for days after hCG is withdrawn), so washout days are left out;
+- a small dose added under a large dose of the same kind acts on a saturated
+  receptor while its earlier effect is remembered (hCG 125 IU every 2 days under
+  hCG 1573 IU left ITT 1% lower), so the base holds no drug of the added kind.
+With both, 1000 examples per property find no violation. CI runs 25; run with
+``HPG_PROPERTY_EXAMPLES=1000`` to search harder.
 """
 from __future__ import annotations
 
@@ -55,7 +49,7 @@ SETTINGS = settings(
     report_multiple_bugs=False,
     suppress_health_check=[HealthCheck.too_slow],
 )
-RTOL, ATOL = 1e-2, 1e-9  # see the module docstring: capacity memory, up to 0.5% found
+RTOL, ATOL = 1e-6, 1e-9  # see the module docstring
 ACTIVE = 0.10  # a drug counts as present where its level is above 10% of its steady state
 
 TESTOSTERONE = ("testosterone_enanthate", "testosterone_cypionate", "testosterone_gel")
@@ -108,7 +102,10 @@ def scenarios(draw, added_drugs=()):
     """(days, patient, base regimens[, added regimen]) of a random run of 200-300 days."""
     days = draw(st.integers(200, 300))
     patient = draw(patients)
-    base = draw(st.lists(regimens(days), max_size=2))
+    # The base never holds a drug of the added kind: a small dose added under a large dose
+    # of the same drug acts on a saturated receptor, and "adding" it compares nothing.
+    others = tuple(drug for drug in DOSING if drug not in added_drugs)
+    base = draw(st.lists(regimens(days, others), max_size=2))
     if not added_drugs:
         return days, patient, base
     return days, patient, base, draw(regimens(days, added_drugs))
