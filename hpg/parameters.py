@@ -59,7 +59,7 @@ _MODEL = [
     _p("desens_K", 0.5, "1", "continuous GnRH exposure (relative) giving half-maximal desensitisation", "assumed"),
     _p("desens_n", 4.0, "1", "steepness of desensitisation in continuous exposure", "structural (fixed in hpg/model.py)"),
     # --- Leydig cells ---
-    _p("K_Leydig", 1.372, "1", "LH-receptor stimulus (relative) at which Leydig output is half of its maximum", "calibrated to helo_clo_T"),
+    _p("K_Leydig", 1.372, "1", "LH-receptor stimulus (relative to baseline LH) at which the LH-driven part of Leydig output is half its maximum", "calibrated to helo_clo_T, leder_ana and cov_hcg*"),
     _p("m_Leydig", 2.0, "1", "steepness of Leydig output in LH or hCG", "structural (fixed in hpg/model.py)"),
     _p("leydig_basal", 0.06172, "1", "share of baseline Leydig output that needs no LH (ITT left under full suppression)", "calibrated to cov_TE_ITT"),
     # --- Slow capacities (use it or lose it) ---
