@@ -38,7 +38,7 @@ import numpy as np
 
 from . import drugs as _drugs
 from .parameters import value as _v
-from .patients import PATIENT_PARAMETERS, Patient
+from .patients import Patient
 
 __all__ = ["simulate", "Result", "OUTPUTS", "UNITS", "SolverError", "steady_state"]
 
@@ -371,7 +371,7 @@ def _steady_state(kernel: _Kernel, n: int | None):
     (a contraction: inhibin's brake on FSH is weak), and the germ-cell pipeline in
     closed form.
     """
-    c, xp = kernel.c, kernel.xp
+    c = kernel.c
     zero = 0.0 if n is None else np.zeros(n)
     one = 1.0 if n is None else np.ones(n)
 
@@ -432,7 +432,7 @@ def steady_state(patient: Patient | None = None) -> dict[str, float]:
 
 
 # --------------------------------------------------------------------------- integration
-def _integrate(kernel: _Kernel, state, u, inputs, steps: list, n: int | None):
+def _integrate(kernel: _Kernel, state, u, inputs, steps: list):
     """Second-order exponential predictor-corrector over the nodes of ``inputs``.
 
     ``steps`` are the step lengths (days) between successive nodes. Returns the
@@ -448,7 +448,6 @@ def _integrate(kernel: _Kernel, state, u, inputs, steps: list, n: int | None):
     gc_before = before["gc"].tolist()
     nodes = len(rows)
     exp = xp.exp
-    ns = len(state)
     record_states = []
     record_u = []
     record_parts = []
@@ -577,7 +576,7 @@ def _run(kernel, regimens, days, steps_per_day, n):
     step_like = any(r._drug.pulse_averaged for r in regimens)
     inputs["before"] = drug_inputs(regimens, t_nodes - 1e-9, days) if step_like else inputs
     state, u = _steady_state(kernel, n)
-    states, us, parts = _integrate(kernel, state, u, inputs, steps, n)
+    states, us, parts = _integrate(kernel, state, u, inputs, steps)
     rows = [i for i in range(0, nodes, steps_per_day)]
     if rows[-1] != nodes - 1:
         rows.append(nodes - 1)

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import hpg
-from hpg import drugs, model
+from hpg import model
 
 R = hpg.Regimen
 HORMONES = ("T", "free_T", "SHBG", "E2", "LH", "FSH", "ITT", "inhibin_B", "sperm", "testis_volume")
