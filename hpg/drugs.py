@@ -378,18 +378,25 @@ def catalogue() -> list[dict]:
     ]
 
 
-def _number(argument: str, value, *, allow_none=False, positive=False) -> float | None:
+def _shown(value) -> str:
+    """A value as the caller wrote it, for error messages (NumPy scalars as plain numbers)."""
+    return repr(value.item() if isinstance(value, np.generic) else value)
+
+
+def _number(argument: str, value, *, allow_none=False, positive=False, signed=False) -> float | None:
+    """``value`` as a finite float, or a clear error naming ``argument``: it must be >= 0
+    (> 0 with ``positive``; any sign with ``signed``)."""
     if value is None and allow_none:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise TypeError(f"{argument} must be a real number, got {type(value).__name__} {value!r}")
-    value = float(value)
+    shown, value = _shown(value), float(value)
     if not math.isfinite(value):
-        raise ValueError(f"{argument} must be finite, got {value!r}")
+        raise ValueError(f"{argument} must be finite, got {shown}")
     if positive and value <= 0:
-        raise ValueError(f"{argument} must be > 0, got {value!r}")
-    if not positive and value < 0:
-        raise ValueError(f"{argument} must be >= 0, got {value!r}")
+        raise ValueError(f"{argument} must be > 0, got {shown}")
+    if not positive and not signed and value < 0:
+        raise ValueError(f"{argument} must be >= 0, got {shown}")
     return value
 
 

@@ -505,14 +505,9 @@ class Result:
 
     def at(self, day) -> dict:
         """Every output at ``day`` (linear interpolation between output times)."""
-        shown = repr(day)
-        if isinstance(day, bool) or not isinstance(day, (int, float, np.integer, np.floating)):
-            raise TypeError(f"day must be a real number, got {type(day).__name__} {shown}")
-        if not math.isfinite(day):
-            raise ValueError(f"day must be finite, got {shown}")
+        shown, day = _drugs._shown(day), _drugs._number("day", day, signed=True)
         if not self.t[0] <= day <= self.t[-1]:
             raise ValueError(f"day must lie within the run, {self.t[0]:g}-{self.t[-1]:g}, got {shown}")
-        day = float(day)
         out = {}
         for name, values in self.values.items():
             if values.ndim == 1:
