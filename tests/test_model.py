@@ -186,3 +186,12 @@ def test_a_run_that_ends_between_days_reports_its_last_moment():
     assert list(short.t) == [0.0, 0.1] and np.allclose(short["T"], 531.0)
     group = hpg.cohort([], n=3, days=2.5, seed=1)
     assert list(group.t) == [0, 1, 2, 2.5] and group["T"].shape == (3, 4)
+
+
+@pytest.mark.parametrize("name", list(hpg.patients.PRESETS))
+def test_untreated_preset_stays_at_its_steady_state(name):
+    # The steady state is solved with its own formulas (capacity targets, Sertoli target,
+    # germ-cell losses); the integrator uses the rates. They must describe the same model.
+    res = hpg.simulate([], name, days=120)
+    for output in HORMONES:
+        assert np.allclose(res[output], res[output][0], rtol=1e-6), output
