@@ -70,8 +70,7 @@ def cohort(regimens=(), n: int = 1000, days: float = 365, seed=0, *, patient: Pa
         raise TypeError(f"seed must be an int (for a reproducible cohort), got {seed!r}")
     if not isinstance(seed, np.random.SeedSequence) and seed < 0:
         raise ValueError(f"seed must be a whole number >= 0, got {seed!r}")
-    if isinstance(steps_per_day, bool) or not isinstance(steps_per_day, int) or steps_per_day < 1:
-        raise ValueError(f"steps_per_day must be a whole number >= 1, got {steps_per_day!r}")
+    _model._check_steps_per_day(steps_per_day)
     regimens = _model._regimens(regimens)
     base = _model._patient(patient)
     days = _model._days(days)

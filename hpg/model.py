@@ -557,6 +557,11 @@ def _days(days) -> float:
     return days
 
 
+def _check_steps_per_day(steps_per_day) -> None:
+    if isinstance(steps_per_day, bool) or not isinstance(steps_per_day, int) or steps_per_day < 1:
+        raise ValueError(f"steps_per_day must be a whole number >= 1, got {steps_per_day!r}")
+
+
 def _run(kernel, regimens, days, steps_per_day, n):
     # Nodes every 1/steps_per_day day; a run that does not end on a node gets a last,
     # shorter step to ``days``. Outputs: every whole day, and ``days`` itself.
@@ -611,8 +616,7 @@ def simulate(regimens=(), patient: Patient | str | None = None, days: float = 36
     regimens = _regimens(regimens)
     patient = _patient(patient)
     days = _days(days)
-    if isinstance(steps_per_day, bool) or not isinstance(steps_per_day, int) or steps_per_day < 1:
-        raise ValueError(f"steps_per_day must be a whole number >= 1, got {steps_per_day!r}")
+    _check_steps_per_day(steps_per_day)
     kernel = _Kernel(patient.values(), math)
     t, values = _run(kernel, regimens, days, steps_per_day, None)
     return Result(t=t, values=values, units={k: UNITS[k] for k in values}, patient=patient, regimens=regimens)
