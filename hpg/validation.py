@@ -186,7 +186,9 @@ def _pk_hcg():
     return f"peak at {tmax:.0f} h; half-life {hl:.0f} h", _rel(tmax, 12, 18) and _rel(hl, 33, 43), "peak 12-18 h; half-life 33-43 h"
 
 
-def _coviello(hcg_dose=None):
+def coviello(hcg_dose=None):
+    """Coviello 2005: TE 200 mg weekly for 3 weeks, with hCG every other day if a dose is
+    given; every output at day 0 and day 21 (healthy patient)."""
     regimens = [R("testosterone_enanthate", 200, every=7, start=0, stop=21)]
     if hcg_dose:
         regimens.append(R("hcg", hcg_dose, every=2, start=0, stop=21))
@@ -196,7 +198,7 @@ def _coviello(hcg_dose=None):
 
 def _cov_ratio(output, lo, hi):
     def run():
-        before, after = _coviello()
+        before, after = coviello()
         pct = 100 * after[output] / before[output]
         return f"{pct:.1f}% of baseline", _rel(pct, lo, hi), f"{lo}-{hi}% of baseline"
 
@@ -204,14 +206,14 @@ def _cov_ratio(output, lo, hi):
 
 
 def _cov_TE_ITT():
-    before, after = _coviello()
+    before, after = coviello()
     fall = 100 * (1 - after["ITT"] / before["ITT"])
     return f"{before['ITT']:.0f} -> {after['ITT']:.0f} nmol/L (fall {fall:.1f}%)", _rel(fall, 85, 99), "fall of 85-99%"
 
 
 def _cov_hcg(dose, lo, hi):
     def run():
-        before, after = _coviello(dose)
+        before, after = coviello(dose)
         change = 100 * (after["ITT"] / before["ITT"] - 1)
         return f"{change:+.0f}%", _rel(change, lo, hi), f"{lo:+d}% to {hi:+d}%"
 
@@ -269,8 +271,8 @@ def _treated_change(preset, regimens, day, output, published_before, published_a
     return run
 
 
-_ANA = [R("anastrozole", 1, every=1, start=0, stop=84)]
-_CLO = [R("clomiphene", 25, every=1, start=0)]
+LEDER_ANASTROZOLE = [R("anastrozole", 1, every=1, start=0, stop=84)]
+HELO_CLOMIPHENE = [R("clomiphene", 25, every=1, start=0)]
 
 
 def _belchetz():
@@ -315,13 +317,13 @@ CHECKS = {
     "cov_hcg500": _cov_hcg(500, 6, 46),
     "hand_supp": _hand_supp,
     "hand_rec": _hand_rec,
-    "leder_ana": _treated_change("aging", _ANA, 84, "T", 343, 572, 0.30),
-    "leder_ana_E2": _treated_change("aging", _ANA, 84, "E2", 26, 17, 0.30),
-    "leder_ana_LH": _treated_change("aging", _ANA, 84, "LH", 5.1, 7.9, 0.30),
-    "helo_clo_T": _treated_change("secondary_hypogonadism", _CLO, 90, "T", 205, 488, 0.30),
-    "helo_clo_E2": _treated_change("secondary_hypogonadism", _CLO, 90, "E2", 17, 34, 0.40),
-    "helo_clo_LH": _treated_change("secondary_hypogonadism", _CLO, 90, "LH", 4.0, 6.1, 0.40),
-    "shab_clo": _treated_change("secondary_hypogonadism", _CLO, 42, "T", 247.6, 610, 0.30),
+    "leder_ana": _treated_change("aging", LEDER_ANASTROZOLE, 84, "T", 343, 572, 0.30),
+    "leder_ana_E2": _treated_change("aging", LEDER_ANASTROZOLE, 84, "E2", 26, 17, 0.30),
+    "leder_ana_LH": _treated_change("aging", LEDER_ANASTROZOLE, 84, "LH", 5.1, 7.9, 0.30),
+    "helo_clo_T": _treated_change("secondary_hypogonadism", HELO_CLOMIPHENE, 90, "T", 205, 488, 0.30),
+    "helo_clo_E2": _treated_change("secondary_hypogonadism", HELO_CLOMIPHENE, 90, "E2", 17, 34, 0.40),
+    "helo_clo_LH": _treated_change("secondary_hypogonadism", HELO_CLOMIPHENE, 90, "LH", 4.0, 6.1, 0.40),
+    "shab_clo": _treated_change("secondary_hypogonadism", HELO_CLOMIPHENE, 42, "T", 247.6, 610, 0.30),
     "belchetz": _belchetz,
 }
 

@@ -77,22 +77,19 @@ def change(preset, regimens, day, output):
 
 
 def hormone_residuals():
+    """The scenarios of hpg.validation, as continuous residuals."""
     out = []
-    te = [R("testosterone_enanthate", 200, every=7, start=0, stop=21)]
-    res = hpg.simulate(te, days=21)
-    b, a = res.at(0), res.at(21)
+    b, a = validation.coviello()
     out.append((100 * (1 - a["ITT"] / b["ITT"]) - 94) / 5)
     out.append((100 * a["LH"] / b["LH"] - 5) / 8)
     out.append((100 * a["FSH"] / b["FSH"] - 5) / 8)
     for dose, target in ((125, -25), (250, -7), (500, 26)):
-        r = hpg.simulate(te + [R("hcg", dose, every=2, start=0, stop=21)], days=21)
-        out.append((100 * (r.at(21)["ITT"] / r.at(0)["ITT"] - 1) - target) / 20)
-    ana = [R("anastrozole", 1, every=1, start=0, stop=84)]
-    r = hpg.simulate(ana, "aging", days=84)
+        before, after = validation.coviello(dose)
+        out.append((100 * (after["ITT"] / before["ITT"] - 1) - target) / 20)
+    r = hpg.simulate(validation.LEDER_ANASTROZOLE, "aging", days=84)
     for output, pub in (("T", 572 / 343 - 1), ("E2", 17 / 26 - 1), ("LH", 7.9 / 5.1 - 1)):
         out.append((r.at(84)[output] / r.at(0)[output] - 1 - pub) / (0.3 * abs(pub)))
-    clo = [R("clomiphene", 25, every=1, start=0)]
-    r = hpg.simulate(clo, "secondary_hypogonadism", days=90)
+    r = hpg.simulate(validation.HELO_CLOMIPHENE, "secondary_hypogonadism", days=90)
     for output, pub, tol in (("T", 488 / 205 - 1, 0.3), ("E2", 1.0, 0.4), ("LH", 6.1 / 4 - 1, 0.4)):
         out.append((r.at(90)[output] / r.at(0)[output] - 1 - pub) / (tol * abs(pub)))
     out.append((r.at(42)["T"] / r.at(0)["T"] - 1 - (610 / 247.6 - 1)) / (0.3 * (610 / 247.6 - 1)))
@@ -104,12 +101,14 @@ def hormone_residuals():
 
 
 def sperm_residuals():
-    res = hpg.cohort([R("testosterone_enanthate", 200, every=7, start=0, stop=364)], n=300, days=364 + 200, seed=1)
+    stop = validation.HANDELSMAN_TREATMENT_DAYS
+    # A smaller cohort than validation's (n=1000), for speed while fitting.
+    res = hpg.cohort([R("testosterone_enanthate", 200, every=7, start=0, stop=stop)], n=300, days=stop + 200, seed=1)
     out = []
     for threshold, weeks in {10: 6.8, 5: 8.7, 3: 10.0, 1: 13.0}.items():
         out.append((np.median(validation.crossing_weeks(res, threshold)) - weeks) / (0.2 * weeks))
     for threshold, weeks in {3: 9.0, 5: 9.9, 10: 11.5, 20: 13.6}.items():
-        w = validation.crossing_weeks(res, threshold, after=364, direction="above")
+        w = validation.crossing_weeks(res, threshold, after=stop, direction="above")
         out.append((np.nanmedian(w) - weeks) / (0.2 * weeks))
     return np.array(out)
 
