@@ -30,6 +30,7 @@ same code, vectorised over patients, never looping over them.
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -141,14 +142,10 @@ def _free_T(T_nmol, shbg, n_alb, xp):
     return 2.0 * T_nmol / (b + xp.sqrt(b * b + 4.0 * n_alb * T_nmol))
 
 
-_C = None
-
-
+@functools.cache
 def constants() -> SimpleNamespace:
-    global _C
-    if _C is None:
-        _C = _constants()
-    return _C
+    """The daily model's constants (from :mod:`hpg.parameters`), computed once."""
+    return _constants()
 
 
 # --------------------------------------------------------------------------- drug inputs
@@ -503,11 +500,15 @@ class Result:
     def __contains__(self, name) -> bool:
         return name in self.values
 
+    #: The unit of ``t``, which names the argument of :meth:`at` ("day"; "hour" for pulses).
+    time_unit = "day"
+
     def at(self, day) -> dict:
         """Every output at ``day`` (linear interpolation between output times)."""
-        shown, day = _drugs._shown(day), _drugs._number("day", day, signed=True)
+        argument = self.time_unit
+        shown, day = _drugs._shown(day), _drugs._number(argument, day, signed=True)
         if not self.t[0] <= day <= self.t[-1]:
-            raise ValueError(f"day must lie within the run, {self.t[0]:g}-{self.t[-1]:g}, got {shown}")
+            raise ValueError(f"{argument} must lie within the run, {self.t[0]:g}-{self.t[-1]:g}, got {shown}")
         out = {}
         for name, values in self.values.items():
             if values.ndim == 1:

@@ -1,4 +1,4 @@
-"""Every number of the daily model, in one place: value, unit, meaning and source.
+"""Every number of the models (daily and pulse-level), in one place: value, unit, meaning and source.
 
 A source is a key of ``references.bib`` or "calibrated to <target id>", the id
 of a row of ``hpg/data/clinical_targets.csv``, which ``scripts/calibrate.py``
@@ -128,7 +128,34 @@ _PK = [
     _p("gonadorelin_volume", 15.0, "L", "apparent volume of gonadorelin", "assumed; sets the pg/mL scale, gonadorelin_ref is calibrated in it"),
 ]
 
-MODEL: dict[str, Parameter] = {p.name: p for p in _MODEL + _PK}
+# --- Pulse-level model (read by hpg/pulses.py). Times in minutes; GnRH relative to the
+# healthy man's mean portal level (1), as in the daily model. It shares the daily model's
+# feedback, capacity and desensitisation parameters above and adds only what resolves pulses.
+_PULSE = [
+    _p("pulse_interval", 73.0, "min", "mean interval of the GnRH pulse generator at baseline androgen feedback (Cluster misses LH pulses that come close together, so detected intervals are longer, about 95 min)", "calibrated to ref_pulse"),
+    _p("pulse_interval_shape", 12.0, "1", "shape of the gamma distribution of intervals (coefficient of variation 1/sqrt(12) = 0.29)", "assumed"),
+    _p("pulse_size_cv", 0.3, "1", "coefficient of variation of the amount of GnRH per pulse (log-normal)", "assumed"),
+    _p("pulse_burst", 5.0, "min", "duration of the GnRH secretory burst of one pulse", "assumed"),
+    _p("GnRH_half_life", 4.0, "min", "half-life of GnRH in portal and peripheral blood (IV gonadorelin)", "lutrelef_pi"),
+    _p("receptor_K", 30.0, "1", "GnRH level (relative) occupying half of the free receptors: portal GnRH stays well below it, so binding is nearly linear", "assumed"),
+    _p("receptor_off_half_life", 5.0, "min", "dissociation of GnRH from its receptor", "assumed"),
+    _p("desens_window", 120.0, "min", "desensitisation needs GnRH that has not fallen for this long: its drive is the lowest GnRH level in the last window (the trough, the daily model's continuous exposure)", "assumed"),
+    _p("synthesis_tau", 120.0, "min", "time constant of LH and FSH synthesis following receptor signalling", "assumed"),
+    _p("LH_release", 0.02, "1/min", "rate of release of the releasable LH pool per unit receptor signal (1 = healthy mean)", "assumed (heinze1998: a limited releasable pool)"),
+    _p("LH_basal_share", 0.1, "1", "share of the healthy man's LH secretion released between pulses (constitutive)", "assumed"),
+    _p("LH_fast_half_life", 20.0, "min", "half-life of the fast (distribution) component of LH clearance", "veldhuis1986, keenan1998 (pk_LH: minutes to about 40 min)"),
+    _p("LH_slow_half_life", 120.0, "min", "half-life of the slow (elimination) component of LH clearance", "veldhuis1986, keenan1998 (pk_LH: about 2 h)"),
+    _p("LH_fast_share", 0.5, "1", "share of secreted LH cleared along the fast component", "assumed"),
+    _p("FSH_half_life", 274.0, "min", "half-life of FSH in blood (single exponential)", "urban1991"),
+    _p("FSH_brake_K", 0.5, "1", "occupancy of the receptors able to signal (1 = healthy mean) at which the frequency sensor is half on", "assumed"),
+    _p("FSH_brake_kappa", 1.0, "1", "strength of the frequency-dependent brake on FSH synthesis (a follistatin-like repressor)", "assumed"),
+    _p("FSH_brake_tau", 480.0, "min", "time constant of the frequency sensor (the repressor's turnover)", "assumed"),
+    _p("leydig_lag", 60.0, "min", "time constant of Leydig testosterone output following LH", "assumed (testosterone pulses follow LH pulses; veldhuis1987)"),
+    _p("T_half_life", 45.0, "min", "half-life of serum testosterone", "assumed"),
+    _p("assay_cv_LH", 0.05, "1", "intra-assay coefficient of variation of serum LH (noise added to sampled LH before pulse detection)", "assumed (typical immunoassay precision)"),
+]
+
+MODEL: dict[str, Parameter] = {p.name: p for p in _MODEL + _PK + _PULSE}
 
 
 def value(name: str) -> float:

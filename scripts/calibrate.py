@@ -1,6 +1,6 @@
 """Fit the calibrated parameters of the daily model to clinical_targets.csv.
 
-Run:  .venv/bin/python scripts/calibrate.py [hormones|sperm] [--write]
+Run:  .venv/bin/python scripts/calibrate.py [hormones|sperm|pulse] [--write]
 
 Prints the fitted values; with --write, puts them into hpg/parameters.py and the
 presets of hpg/patients.py (each is marked there "calibrated to <target id>"). The tests in
@@ -173,10 +173,35 @@ def write(names, values):
     print("written to", params, "and", presets)
 
 
+def fit_pulse_interval():
+    """The pulse generator's mean interval (pulse-level model) against ref_pulse.
+
+    The detected LH interval is stochastic, moves in steps and changes slowly with the
+    generator's interval (Cluster misses more pulses as they come faster), so scan a grid
+    and solve the straight line through it for 95 min rather than chase the noise."""
+    from hpg import pulses
+
+    grid = np.arange(70, 102, 2)
+    detected = []
+    for interval in grid:
+        parameters.MODEL["pulse_interval"] = replace(parameters.MODEL["pulse_interval"], value=float(interval))
+        pulses._C = None
+        found, generated = validation.pulse_intervals(profiles=48)  # more than the check's 8: less noise
+        detected.append(found)
+        print(f"pulse_interval {interval}: generator {generated:.1f} min, detected {found:.1f} min")
+    slope, intercept = np.polyfit(grid, detected, 1)
+    best = round((95 - intercept) / slope)
+    print(f"pulse_interval = {best} (line: detected = {intercept:.1f} + {slope:.3f} x interval; ref_pulse 95 +/- 11)")
+    if "--write" in sys.argv:
+        write(["pulse_interval"], [best])
+
+
 if __name__ == "__main__":
     which = next((a for a in sys.argv[1:] if not a.startswith("--")), "hormones")
     if which == "hormones":
         fit(HORMONE_PARAMETERS, hormone_residuals)
+    elif which == "pulse":
+        fit_pulse_interval()
     else:
         DIFF_STEP = 0.03  # crossing times are interpolated between days: steps must move them
         REPORT = ["hand_supp", "hand_rec"]
