@@ -8,6 +8,7 @@ Public API (DESIGN.md section 3)
 --------------------------------
 hpg.simulate(regimens, patient, days)   one patient, daily outputs (hpg.model)
 hpg.cohort(regimens, n, days, seed)     many virtual patients at once (hpg.cohorts)
+hpg.simulate_pulses(hours, gonadorelin) minute by minute: GnRH pulses, receptor, LH, FSH (hpg.pulses)
 hpg.Regimen, hpg.Infusion               dosing schedules (hpg.drugs)
 hpg.Patient, hpg.Patient.preset(name)   virtual patients (hpg.patients)
 
@@ -18,8 +19,11 @@ hpg.drugs        the nine drugs: closed-form pharmacokinetics, catalogue()
 hpg.patients     patient parameters and presets
 hpg.model        the daily model: equations, integrator, Result, simulate_reference (solve_ivp)
 hpg.cohorts      documented parameter distributions, vectorised cohorts
+hpg.pulses       the pulse-level model; Cluster pulse detection
 hpg.validation   every row of clinical_targets.csv against the model: report()
-hpg.plots        plotting shared by figures and widgets
+hpg.plots        plotting shared by figures and widgets, with alt text (describe*)
+hpg.units        conventional and SI units
+hpg.widgets      explorers: live in a kernel, precomputed and linked on the static site
 hpg.toy          Smith's (1980) three-variable loop, a teaching toy in arbitrary units
 
 Submodules are imported lazily so that ``import hpg`` stays fast (well under
@@ -31,13 +35,15 @@ import importlib
 
 from ._version import __version__
 
-_SUBMODULES = ("cohorts", "drugs", "model", "parameters", "patients", "plots", "toy", "validation")
+_SUBMODULES = ("cohorts", "drugs", "model", "parameters", "patients", "plots", "pulses", "toy", "units", "validation", "widgets")
 # The public API of DESIGN.md section 3: name -> module that defines it (imported on first use).
 _API = {
     "simulate": "model",
     "Result": "model",
     "SolverError": "model",
     "cohort": "cohorts",
+    "simulate_pulses": "pulses",
+    "PulseResult": "pulses",
     "Regimen": "drugs",
     "Infusion": "drugs",
     "Patient": "patients",

@@ -40,7 +40,7 @@ import numpy as np
 
 from .parameters import value as _v
 
-__all__ = ["Drug", "Species", "Regimen", "Infusion", "DRUGS", "catalogue", "names", "LN2"]
+__all__ = ["Drug", "Species", "Study", "Regimen", "Infusion", "DRUGS", "catalogue", "names", "LN2"]
 
 LN2 = math.log(2.0)
 MINUTES = 1.0 / 1440.0  # days
@@ -91,6 +91,37 @@ class Species:
 
 
 @dataclass(frozen=True)
+class Study:
+    """Doses of a drug given in one cited study, or approved in one label.
+
+    Explorers offer a study with single values as a preset labelled "regimen used in
+    <name>", and mark any setting outside the span of a drug's studies as "outside the
+    validated range". ``dose`` is in the drug's unit, ``every`` in days; either may be a
+    ``(lowest, highest)`` pair where a label gives a range. ``every=None``: one dose only.
+    """
+
+    name: str
+    source: str
+    dose: float | tuple[float, float]
+    every: float | tuple[float, float] | None = None
+
+    @property
+    def doses(self) -> tuple[float, float]:
+        return self.dose if isinstance(self.dose, tuple) else (self.dose, self.dose)
+
+    @property
+    def intervals(self) -> tuple[float, float] | None:
+        if self.every is None:
+            return None
+        return self.every if isinstance(self.every, tuple) else (self.every, self.every)
+
+    @property
+    def is_regimen(self) -> bool:
+        """One dose and one interval (not a label's range): usable as a preset."""
+        return not isinstance(self.dose, tuple) and not isinstance(self.every, tuple)
+
+
+@dataclass(frozen=True)
 class Drug:
     """A drug of the catalogue: identity, route, dose unit, kinetics, mechanism, sources."""
 
@@ -103,9 +134,25 @@ class Drug:
     sources: tuple[str, ...]
     pulse_averaged: bool = False
     studied_doses: str = ""
+    studies: tuple[Study, ...] = ()
 
     def __post_init__(self):
         object.__setattr__(self, "half_lives", dict(self.half_lives))
+
+    @property
+    def dose_range(self) -> tuple[float, float] | None:
+        """Lowest and highest dose over the drug's cited studies (drug unit); None if none."""
+        if not self.studies:
+            return None
+        return min(s.doses[0] for s in self.studies), max(s.doses[1] for s in self.studies)
+
+    @property
+    def every_range(self) -> tuple[float, float] | None:
+        """Shortest and longest dosing interval over the cited repeated-dose studies (days)."""
+        spans = [s.intervals for s in self.studies if s.intervals is not None]
+        if not spans:
+            return None
+        return min(a for a, _ in spans), max(b for _, b in spans)
 
 
 def _hl(days: float) -> float:
@@ -113,7 +160,7 @@ def _hl(days: float) -> float:
     return LN2 / days
 
 
-def _testosterone_ester(name: str, t_fraction: float, ester: str, sources: tuple[str, ...], studied: str) -> Drug:
+def _testosterone_ester(name: str, t_fraction: float, ester: str, sources: tuple[str, ...], studied: str, studies) -> Drug:
     # Two first-order steps: ester leaves the injection site (absorption half-life ~0.7 d,
     # which puts the peak at day ~2) and is released as testosterone with a half-life of
     # ~4.5 d (pk_TE; cypionate taken as equivalent after schulte1980). Testosterone itself
@@ -136,11 +183,12 @@ def _testosterone_ester(name: str, t_fraction: float, ester: str, sources: tuple
         half_lives={"depot absorption": "0.7 d (calibrated: peak at 1.5-3 d, pk_TE)", "release": "4.5 d (pk_TE)"},
         sources=sources,
         studied_doses=studied,
+        studies=studies,
     )
 
 
-def _oral(name, unit, route, mechanism, species, half_lives, sources, studied) -> Drug:
-    return Drug(name, unit, route, mechanism, species, half_lives, sources, studied_doses=studied)
+def _oral(name, unit, route, mechanism, species, half_lives, sources, studied, studies=()) -> Drug:
+    return Drug(name, unit, route, mechanism, species, half_lives, sources, studied_doses=studied, studies=studies)
 
 
 # Clomiphene citrate is a mixture of two isomers: about 38% zuclomiphene (cis; the label
@@ -220,7 +268,8 @@ _register(
         CYPIONATE_T_FRACTION,
         "cypionate",
         ("depotestosterone_pi", "schulte1980"),
-        "50-400 mg every 1-4 weeks (depotestosterone_pi); 100-200 mg weekly in TRT studies",
+        "50-400 mg every 2-4 weeks (depotestosterone_pi); 200 mg once (pk_TC, schulte1980)",
+        (Study("the Depo-Testosterone label", "depotestosterone_pi", (50.0, 400.0), (14.0, 28.0)),),
     )
 )
 _register(
@@ -230,6 +279,11 @@ _register(
         "enanthate",
         ("testoviron_pi", "coviello2005", "handelsman2005"),
         "250 mg once (testoviron_pi); 200 mg weekly (coviello2005, who1990)",
+        (
+            Study("Coviello 2005", "coviello2005", 200.0, 7.0),
+            Study("the WHO 1990 contraceptive trial", "who1990", 200.0, 7.0),
+            Study("the Testoviron Depot label", "testoviron_pi", 250.0),
+        ),
     )
 )
 _register(
@@ -250,6 +304,7 @@ _register(
         half_lives={"skin reservoir": "2 d (calibrated to pk_gel)"},
         sources=("androgel_pi",),
         studied_doses="20.25-81 mg/day of testosterone (AndroGel 1.62%, androgel_pi)",
+        studies=(Study("the AndroGel 1.62% label", "androgel_pi", (20.25, 81.0), 1.0),),
     )
 )
 _register(
@@ -269,6 +324,7 @@ _register(
         {"enclomiphene": "10 h (wiehle2013)", "zuclomiphene": "13.7 d (calibrated to pk_clomiphene)", "overall": "about 5 d (clomid_pi)"},
         ("clomid_pi", "helo2017", "wiehle2013"),
         "25 mg/day or every other day (helo2017, shabsigh2005)",
+        (Study("Helo 2017", "helo2017", 25.0, 1.0), Study("Shabsigh 2005", "shabsigh2005", 25.0, (1.0, 2.0))),
     )
 )
 _register(
@@ -281,6 +337,7 @@ _register(
         {"enclomiphene": "10 h (wiehle2013)"},
         ("wiehle2013",),
         "12.5-25 mg/day (wiehle2013)",
+        (Study("Wiehle 2013", "wiehle2013", (12.5, 25.0), 1.0),),
     )
 )
 _register(
@@ -309,6 +366,7 @@ _register(
         {"anastrozole": "50 h (arimidex_pi)"},
         ("arimidex_pi", "mauras2009", "leder2004"),
         "1 mg/day (leder2004); 0.5-1 mg in other studies",
+        (Study("Leder 2004", "leder2004", 1.0, 1.0),),
     )
 )
 _register(
@@ -322,6 +380,7 @@ _register(
         {"absorption": "5 h (peak at 12-18 h, pregnyl_pi)", "elimination": "37 h (33-43 h SC, pregnyl_pi)"},
         ("pregnyl_pi", "coviello2005"),
         "125-500 IU every other day with testosterone (coviello2005); 1500-2000 IU 2-3 times a week in hypogonadism",
+        tuple(Study("Coviello 2005", "coviello2005", dose, 2.0) for dose in (125.0, 250.0, 500.0)),
     )
 )
 _register(
@@ -343,6 +402,7 @@ _register(
         sources=("lutrelef_pi", "hurley1987", "belchetz1978"),
         pulse_averaged=True,
         studied_doses="5-20 ug per pulse every 90-120 min by pump (lutrelef_pi)",
+        studies=(Study("the Lutrelef label", "lutrelef_pi", (5.0, 20.0), (90 * MINUTES, 120 * MINUTES)),),
     )
 )
 
@@ -371,6 +431,8 @@ def catalogue() -> list[dict]:
             "half_lives": dict(d.half_lives),
             "mechanism": d.mechanism,
             "studied_doses": d.studied_doses,
+            "dose_range": d.dose_range,
+            "every_range": d.every_range,
             "outputs": tuple(s.name for s in d.species if not s.effect_site),
             "sources": d.sources,
         }

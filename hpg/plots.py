@@ -5,7 +5,12 @@ of colour-blindness; Okabe & Ito 2008, ``okabe2008``) *and* its own line style
 and direct label, so no figure relies on colour alone.
 
 Functions return the Matplotlib ``Figure`` so that a caller (a notebook, a
-widget, a test) decides whether to show, save or close it.
+widget, a test) decides whether to show, save or close it. Each figure function
+has a ``describe_*`` partner that writes its alt text from the same numbers, so
+that a screen reader hears what the figure shows at every setting.
+
+Hormones are shown in conventional units by default; ``units="SI"`` switches
+every panel at once (:mod:`hpg.units`).
 """
 from __future__ import annotations
 
@@ -13,7 +18,46 @@ from __future__ import annotations
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
 LINESTYLES = ("-", "--", ":", "-.", (0, (5, 1, 1, 1, 1, 1)), (0, (1, 1)), (0, (8, 2)))
 
-__all__ = ["PALETTE", "LINESTYLES", "figure_html", "plot_toy"]
+__all__ = [
+    "LABELS",
+    "LINESTYLES",
+    "PALETTE",
+    "REFERENCE",
+    "cohort_bands",
+    "describe",
+    "describe_cohort",
+    "figure_html",
+    "plot_toy",
+    "time_course",
+]
+
+#: How each output is named on an axis and in alt text.
+LABELS = {
+    "T": "total testosterone",
+    "free_T": "free testosterone",
+    "SHBG": "SHBG",
+    "E2": "estradiol",
+    "LH": "LH",
+    "FSH": "FSH",
+    "ITT": "intratesticular testosterone",
+    "inhibin_B": "inhibin B",
+    "sperm": "sperm concentration",
+    "testis_volume": "testis volume",
+    "exogenous_T": "testosterone from the drug",
+    "hcg": "hCG",
+}
+
+#: Ranges of healthy young men, shaded grey on time courses: output -> (low, high, target
+#: id in clinical_targets.csv); high None: a lower limit only.
+REFERENCE = {
+    "T": (264.0, 916.0, "ref_T"),
+    "LH": (2.2, 11.6, "ref_LH"),
+    "FSH": (1.8, 16.5, "ref_FSH"),
+    "E2": (8.0, 35.0, "ref_E2"),
+    "SHBG": (18.2, 95.1, "ref_SHBG"),
+    "free_T": (0.24, 0.69, "ref_fT"),
+    "sperm": (16.0, None, "ref_sperm"),
+}
 
 
 def _axes(ax, figsize):
@@ -29,11 +73,14 @@ def _axes(ax, figsize):
     return fig, ax
 
 
-def figure_html(fig, alt: str, *, dpi: int = 96) -> str:
+def figure_html(fig, alt: str, *, dpi: int = 96, compact: bool = False) -> str:
     """Render a figure as an ``<img>`` element with alt text, and close the figure.
 
     Used where a figure is shown inside a widget: Matplotlib's own inline display
-    has no way to carry alt text, an HTML image does.
+    has no way to carry alt text, an HTML image does. ``compact=True`` reduces the
+    PNG to a palette of 48 colours (about a third of the bytes, no visible change to
+    line art); the static site's precomputed figures use it, live redraws do not
+    (it costs 20-50 ms).
     """
     import base64
     import html
@@ -41,13 +88,21 @@ def figure_html(fig, alt: str, *, dpi: int = 96) -> str:
 
     import matplotlib.pyplot as plt
 
-    if not alt or not alt.strip():
-        raise ValueError("alt must describe the figure, got an empty string")
+    if not isinstance(alt, str) or not alt.strip():
+        raise ValueError(f"alt must be a text describing the figure, got {alt!r}")
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi)
     plt.close(fig)
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}" style="max-width: 100%">'
+    data = buffer.getvalue()
+    if compact:
+        from PIL import Image
+
+        image = Image.open(io.BytesIO(data)).convert("RGB").quantize(colors=48, method=Image.Quantize.MEDIANCUT)
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG", optimize=True)
+        data = buffer.getvalue()
+    encoded = base64.b64encode(data).decode("ascii")
+    return f'<img src="data:image/png;base64,{encoded}" alt="{html.escape(alt, quote=True)}" style="max-width: 100%">'
 
 
 def plot_toy(result, ax=None, *, title: str | None = None, figsize=(6.4, 3.6)):
@@ -73,3 +128,183 @@ def plot_toy(result, ax=None, *, title: str | None = None, figsize=(6.4, 3.6)):
     if title:
         ax.set_title(title)
     return fig
+
+
+# ----------------------------------------------------------------------------- the daily model
+def _runs(results) -> dict:
+    """``results`` as {label: Result}: one Result gets the empty label."""
+    from .model import Result
+
+    if isinstance(results, Result):
+        return {"": results}
+    if isinstance(results, dict) and results and all(isinstance(r, Result) for r in results.values()):
+        return dict(results)
+    raise TypeError(f"results must be an hpg Result or a non-empty dict of label -> Result, got {type(results).__name__}")
+
+
+def _outputs(outputs, result) -> tuple[str, ...]:
+    outputs = (outputs,) if isinstance(outputs, str) else tuple(outputs)
+    if not outputs:
+        raise ValueError("outputs must name at least one output, got none")
+    for name in outputs:
+        result[name]  # a clear KeyError for an unknown name
+    return outputs
+
+
+def _time_axis(t):
+    """Days for runs up to 120 days, weeks beyond."""
+    return (t, "day") if t[-1] <= 120 else (t / 7.0, "week")
+
+
+def _fmt(x: float) -> str:
+    return f"{x:,.3g}" if abs(x) < 1000 else f"{x:,.0f}"
+
+
+def time_course(results, outputs=("T", "LH"), *, units: str = "conventional", reference: bool = True,
+                treatment=None, title: str | None = None, figsize=None):
+    """One panel per output of one or more runs of :func:`hpg.simulate`, sharing the time axis.
+
+    ``results`` is a Result or a dict {label: Result} (each drawn in its own colour and line
+    style, labelled in a legend). ``reference=True`` shades the healthy range of
+    :data:`REFERENCE`; ``treatment=(start, stop)`` (days) marks the treatment window.
+    Time is in days for runs up to 120 days and in weeks beyond.
+    """
+    from .units import convert
+
+    runs = _runs(results)
+    first = next(iter(runs.values()))
+    outputs = _outputs(outputs, first)
+    fig, axes = _panels(len(outputs), figsize)
+    for ax, name in zip(axes, outputs):
+        unit = None
+        for i, (label, result) in enumerate(runs.items()):
+            t, t_unit = _time_axis(result.t)
+            y, unit = convert(name, result[name], units)
+            ax.plot(t, y, color=PALETTE[i], linestyle=LINESTYLES[i], linewidth=2, label=label or None)
+        _decorate(ax, name, unit, units, reference, treatment, t_unit)
+    axes[-1].set_xlabel(f"time ({t_unit}s)")
+    if len(runs) > 1:
+        axes[0].legend(loc="best", frameon=False, fontsize="small")
+    if title:
+        axes[0].set_title(title)
+    return fig
+
+
+def _panels(n: int, figsize):
+    from matplotlib.figure import Figure
+
+    # A bare Figure (no pyplot figure manager) is quicker to make and needs no closing.
+    width, height = figsize or (6.4, 0.9 + 1.7 * n)
+    fig = Figure(figsize=(width, height))
+    axes = fig.subplots(n, 1, sharex=True, squeeze=False)[:, 0]
+    # margins in inches, whatever the height: 0.55 below (axis label), 0.35 above (title, legend)
+    fig.subplots_adjust(left=0.13, right=0.97, bottom=0.55 / height, top=1 - 0.35 / height, hspace=0.15)
+    return fig, axes
+
+
+def _decorate(ax, name, unit, units, reference, treatment, t_unit):
+    from .units import convert
+
+    if reference and name in REFERENCE:
+        low, high, _ = REFERENCE[name]
+        low = convert(name, low, units)[0]
+        high = convert(name, high, units)[0] if high is not None else None
+        if high is None:
+            ax.axhline(low, color="0.45", linestyle=":", linewidth=1)
+        else:
+            ax.axhspan(low, high, color="0.92", zorder=0)
+    if treatment is not None:
+        start, stop = treatment
+        scale = 7.0 if t_unit == "week" else 1.0
+        ax.axvspan(start / scale, stop / scale, facecolor="none", edgecolor="0.75", hatch="//", linewidth=0, zorder=0)
+    ax.set_ylabel(f"{LABELS.get(name, name)}\n({unit})", fontsize="small")
+    ax.set_ylim(bottom=0)
+    ax.margins(x=0)
+
+
+def describe(results, outputs=("T", "LH"), *, units: str = "conventional", treatment=None) -> str:
+    """Alt text for :func:`time_course` with the same arguments: for each run and output,
+    where it starts, its lowest and highest values (and when) and where it ends."""
+    from .units import convert
+
+    runs = _runs(results)
+    first = next(iter(runs.values()))
+    outputs = _outputs(outputs, first)
+    t, t_unit = _time_axis(first.t)
+    names = " and ".join(LABELS.get(n, n) for n in outputs)
+    parts = [f"Line chart of {names} over {_fmt(t[-1])} {t_unit}s"
+             + (f", {len(runs)} runs compared" if len(runs) > 1 else "") + "."]
+    if treatment is not None:
+        parts.append(f"Treatment from day {_fmt(treatment[0])} to day {_fmt(treatment[1])}.")
+    for label, result in runs.items():
+        t, _ = _time_axis(result.t)
+        for name in outputs:
+            y, unit = convert(name, result[name], units)
+            lo, hi = int(y.argmin()), int(y.argmax())
+            who = f"{label}: " if label else ""
+            what = LABELS.get(name, name)
+            parts.append(
+                f"{who}{what[0].upper() + what[1:]} ({unit}) starts at {_fmt(y[0])}, lowest {_fmt(y[lo])} at "
+                f"{t_unit} {_fmt(t[lo])}, highest {_fmt(y[hi])} at {t_unit} {_fmt(t[hi])}, ends at {_fmt(y[-1])}."
+            )
+    return " ".join(parts)
+
+
+# ----------------------------------------------------------------------------- cohorts
+def _band(result, name, units, band):
+    import numpy as np
+
+    from .units import convert
+
+    values, unit = convert(name, result[name], units)
+    if np.ndim(values) != 2:
+        raise ValueError(f"results must come from hpg.cohort (one row per patient); {name} has shape {np.shape(values)}")
+    low, mid, high = np.percentile(values, [band[0], 50, band[1]], axis=0)
+    return low, mid, high, unit
+
+
+def _check_band(band):
+    if not (isinstance(band, tuple) and len(band) == 2 and 0 <= band[0] < 50 < band[1] <= 100):
+        raise ValueError(f"band must be a pair of percentiles (low, high) with 0 <= low < 50 < high <= 100, got {band!r}")
+
+
+def cohort_bands(result, outputs=("T",), *, units: str = "conventional", band=(10, 90), reference: bool = True,
+                 treatment=None, title: str | None = None, figsize=None):
+    """Median (line) and the ``band`` percentiles (shaded) of a virtual cohort from
+    :func:`hpg.cohort`, one panel per output."""
+    _check_band(band)
+    outputs = _outputs(outputs, result)
+    fig, axes = _panels(len(outputs), figsize)
+    t, t_unit = _time_axis(result.t)
+    for ax, name in zip(axes, outputs):
+        low, mid, high, unit = _band(result, name, units, band)
+        ax.fill_between(t, low, high, color=PALETTE[5], alpha=0.35, linewidth=0,
+                        label=f"{band[0]:g}th-{band[1]:g}th percentile")
+        ax.plot(t, mid, color=PALETTE[0], linewidth=2, label="median")
+        _decorate(ax, name, unit, units, reference, treatment, t_unit)
+    axes[-1].set_xlabel(f"time ({t_unit}s)")
+    axes[0].legend(loc="best", frameon=False, fontsize="small")
+    if title:
+        axes[0].set_title(title)
+    return fig
+
+
+def describe_cohort(result, outputs=("T",), *, units: str = "conventional", band=(10, 90)) -> str:
+    """Alt text for :func:`cohort_bands`: for each output, the median and the band at the
+    start, at the median's lowest point and at the end."""
+    _check_band(band)
+    outputs = _outputs(outputs, result)
+    t, t_unit = _time_axis(result.t)
+    n = len(result[outputs[0]])
+    parts = [(f"Band chart of a virtual cohort of {n} men over {_fmt(t[-1])} {t_unit}s: the median as a line, "
+             f"the {band[0]:g}th to {band[1]:g}th percentiles shaded.")]
+    for name in outputs:
+        low, mid, high, unit = _band(result, name, units, band)
+        k = int(mid.argmin())
+        what = LABELS.get(name, name)
+        parts.append(
+            f"{what[0].upper() + what[1:]} ({unit}): median {_fmt(mid[0])} (band {_fmt(low[0])}-{_fmt(high[0])}) at the start, "
+            f"lowest median {_fmt(mid[k])} (band {_fmt(low[k])}-{_fmt(high[k])}) at {t_unit} {_fmt(t[k])}, "
+            f"median {_fmt(mid[-1])} (band {_fmt(low[-1])}-{_fmt(high[-1])}) at the end."
+        )
+    return " ".join(parts)

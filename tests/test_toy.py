@@ -132,5 +132,5 @@ def test_figure_html_carries_escaped_alt_text_and_closes_the_figure():
     assert tag.startswith('<img src="data:image/png;base64,')
     assert 'alt="Three curves &quot;settling&quot; at 1 &amp; staying"' in tag
     assert not plt.fignum_exists(fig.number)
-    with pytest.raises(ValueError, match="alt must describe the figure"):
+    with pytest.raises(ValueError, match="alt must be a text describing the figure"):
         plots.figure_html(plots.plot_toy(toy.simulate()), alt=" ")
