@@ -1,11 +1,24 @@
-"""Print the speed figures of the hpg package (not a test: it measures and prints).
+"""Print the speed and weight figures of hpg and the book's explorers (not a test: it measures and prints).
 
-Run:  python benchmarks/speed.py
+Run:  python benchmarks/speed.py             (the model, the pulse model, every explorer of the book)
+      python benchmarks/speed.py --model     (the model figures only)
+
+The explorer figures come from running every notebook of the book that declares an explorer,
+in this process, and timing what one control move costs in a kernel: the live face redrawing
+at values between the precomputed ones. Page weights are read from the built site
+(_build/html) when it exists.
 """
+import contextlib
+import io
+import json
+import re
 import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def import_time(repeats: int = 5) -> float:
@@ -42,7 +55,105 @@ def main() -> None:
     print(f"cohort, 1000 patients, 2 years:               {median_ms(lambda: hpg.cohort(trt, n=1000, days=730, seed=0), repeats=5) / 1000:.2f} s   (goal <= 1 s)")
     print(f"toy simulation, 601 points:                   {median_ms(lambda: toy.simulate(n=12)):.1f} ms")
     print(f"toy slider redraw (simulate, plot, PNG):      {median_ms(toy_redraw):.1f} ms   (goal well under 100 ms)")
+    print(f"pulse model, 48 h at one-minute steps:        {median_ms(lambda: hpg.simulate_pulses(hours=48)):.1f} ms   (goal <= 100 ms)")
+    print(f"  ... with pulsatile gonadorelin:             {median_ms(lambda: hpg.simulate_pulses(hours=48, gonadorelin='pulsatile')):.1f} ms")
+
+
+def book_explorers() -> dict[str, list]:
+    """Run every notebook of the book that declares an explorer; return its explorers."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from sphinx_external_toc.parsing import parse_toc_yaml
+
+    from hpg import widgets
+
+    made = []
+    original = widgets.Explorer.__init__
+
+    def record(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        made.append(self)
+
+    widgets.Explorer.__init__ = record
+    shell = InteractiveShell.instance()
+    found = {}
+    try:
+        for name in parse_toc_yaml(ROOT / "_toc.yml"):
+            path = ROOT / f"{name}.ipynb"
+            if not path.exists() or "widgets.explore(" not in path.read_text(encoding="utf-8"):
+                continue
+            made.clear()
+            for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+                if cell["cell_type"] == "code":
+                    with contextlib.redirect_stdout(io.StringIO()):
+                        shell.run_cell("".join(cell["source"]), silent=True).raise_error()
+            found[name] = list(made)
+    finally:
+        widgets.Explorer.__init__ = original
+    return found
+
+
+def live_redraws(explorer) -> tuple[str, list[float]]:
+    """Times (ms) of live redraws between grid values of the explorer's first slider."""
+    from hpg.widgets import Slider
+
+    explorer.live()
+    sliders = [(n, c) for n, c in explorer.controls.items() if isinstance(c, Slider)]
+    if not sliders:
+        return "no slider", []
+    name, control = sliders[0]
+    widget = explorer._live_controls[name]
+    if control.grid_only:
+        values = list(control.grid)
+        kind = f"{name} (grid only: precomputed)"
+    else:
+        values = [a + round((b - a) / 2 / control.step) * control.step for a, b in zip(control.grid, control.grid[1:])]
+        kind = f"{name} (between grid values)"
+    times = []
+    for value in values:
+        start = time.perf_counter()
+        widget.value = value
+        times.append(1000 * (time.perf_counter() - start))
+    return kind, times
+
+
+def page_weights() -> dict[str, int]:
+    pattern = re.compile(r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', re.DOTALL)
+    site = ROOT / "_build" / "html"
+    weights = {}
+    for page in sorted(site.rglob("*.html")) if site.exists() else []:
+        size = sum(len(m.encode()) for m in pattern.findall(page.read_text(encoding="utf-8")))
+        if size:
+            weights[page.relative_to(site).with_suffix("").as_posix()] = size
+    return weights
+
+
+def explorers_report() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from hpg.widgets import MAX_BYTES
+
+    print()
+    print("explorers of the book (a control move in a kernel; goal: well under 100 ms)")
+    total = 0
+    for page, explorers in book_explorers().items():
+        for explorer in explorers:
+            total += 1
+            kind, times = live_redraws(explorer)
+            timing = f"median {statistics.median(times):.0f} ms, max {max(times):.0f} ms over {len(times)} moves of {kind}" if times else kind
+            print(f"  {page} :: {explorer.name}: {explorer.states} precomputed settings, "
+                  f"{explorer.weight / 1e3:.0f} kB embedded (budget {MAX_BYTES / 1e3:.0f} kB); {timing}")
+    print(f"  {total} explorers")
+    weights = page_weights()
+    if weights:
+        print("embedded widget state per built page (budget 4000 kB)")
+        for page, size in weights.items():
+            print(f"  {page}: {size / 1e3:.0f} kB")
+    else:
+        print("(build the site to see the weight of each page)")
 
 
 if __name__ == "__main__":
     main()
+    if "--model" not in sys.argv:
+        explorers_report()

@@ -22,7 +22,6 @@ __all__ = [
     "LABELS",
     "LINESTYLES",
     "PALETTE",
-    "REFERENCE",
     "cohort_bands",
     "describe",
     "describe_cohort",
@@ -47,17 +46,6 @@ LABELS = {
     "hcg": "hCG",
 }
 
-#: Ranges of healthy young men, shaded grey on time courses: output -> (low, high, target
-#: id in clinical_targets.csv); high None: a lower limit only.
-REFERENCE = {
-    "T": (264.0, 916.0, "ref_T"),
-    "LH": (2.2, 11.6, "ref_LH"),
-    "FSH": (1.8, 16.5, "ref_FSH"),
-    "E2": (8.0, 35.0, "ref_E2"),
-    "SHBG": (18.2, 95.1, "ref_SHBG"),
-    "free_T": (0.24, 0.69, "ref_fT"),
-    "sperm": (16.0, None, "ref_sperm"),
-}
 
 
 def _axes(ax, figsize):
@@ -165,8 +153,8 @@ def time_course(results, outputs=("T", "LH"), *, units: str = "conventional", re
     """One panel per output of one or more runs of :func:`hpg.simulate`, sharing the time axis.
 
     ``results`` is a Result or a dict {label: Result} (each drawn in its own colour and line
-    style, labelled in a legend). ``reference=True`` shades the healthy range of
-    :data:`REFERENCE`; ``treatment=(start, stop)`` (days) marks the treatment window.
+    style, labelled in a legend). ``reference=True`` shades the healthy range
+    (``hpg.validation.REFERENCE_RANGES``); ``treatment=(start, stop)`` (days) marks the treatment window.
     Time is in days for runs up to 120 days and in weeks beyond.
     """
     from .units import convert
@@ -204,9 +192,10 @@ def _panels(n: int, figsize):
 
 def _decorate(ax, name, unit, units, reference, treatment, t_unit):
     from .units import convert
+    from .validation import REFERENCE_RANGES
 
-    if reference and name in REFERENCE:
-        low, high, _ = REFERENCE[name]
+    if reference and name in REFERENCE_RANGES:
+        low, high, _ = REFERENCE_RANGES[name]
         low = convert(name, low, units)[0]
         high = convert(name, high, units)[0] if high is not None else None
         if high is None:

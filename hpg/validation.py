@@ -101,18 +101,36 @@ def crossing_weeks(result, threshold, *, after=0.0, direction="below"):
 
 
 # ----------------------------------------------------------------------------- the checks
-def _ref_range(output, lo, hi):
+#: Reference ranges of healthy young men (the ref_* rows of clinical_targets.csv): output ->
+#: (low, high, target id); high None: a lower limit only. The default patient must sit inside
+#: them (checked below) and the plots shade them (hpg.plots).
+REFERENCE_RANGES = {
+    "T": (264.0, 916.0, "ref_T"),
+    "LH": (2.2, 11.6, "ref_LH"),
+    "FSH": (1.8, 16.5, "ref_FSH"),
+    "E2": (8.0, 35.0, "ref_E2"),
+    "SHBG": (18.2, 95.1, "ref_SHBG"),
+    "free_T": (0.24, 0.69, "ref_fT"),
+    "sperm": (16.0, None, "ref_sperm"),
+}
+
+
+def _ref_range(output, lo=None, hi=None):
+    if lo is None:
+        lo, hi, _ = REFERENCE_RANGES[output]
+
     def run():
         value = _sim([], "healthy", days=1).at(0)[output]
-        return f"{value:.3g}", _rel(value, lo, hi), f"within {lo}-{hi}"
+        return f"{value:.3g}", _rel(value, lo, hi), f"within {lo:g}-{hi:g}"
 
     return run
 
 
 def _ref_T():
     value = _sim([], "healthy", days=1).at(0)["T"]
-    ok = _rel(value, 264, 916) and abs(value / 531 - 1) <= 0.05
-    return f"{value:.0f}", ok, "within 264-916 and within 5% of the median 531"
+    lo, hi, _ = REFERENCE_RANGES["T"]
+    ok = _rel(value, lo, hi) and abs(value / 531 - 1) <= 0.05
+    return f"{value:.0f}", ok, f"within {lo:g}-{hi:g} and within 5% of the median 531"
 
 
 def _ref_ITT():
@@ -122,7 +140,8 @@ def _ref_ITT():
 
 def _ref_sperm():
     value = _sim([], "healthy", days=1).at(0)["sperm"]
-    return f"{value:.0f}", value >= 2 * 16, "at least twice the lower reference limit 16"
+    limit = REFERENCE_RANGES["sperm"][0]
+    return f"{value:.0f}", value >= 2 * limit, f"at least twice the lower reference limit {limit:g}"
 
 
 def _pk_TE():
@@ -397,11 +416,11 @@ def _pk_gonadorelin():
 
 CHECKS = {
     "ref_T": _ref_T,
-    "ref_LH": _ref_range("LH", 2.2, 11.6),
-    "ref_FSH": _ref_range("FSH", 1.8, 16.5),
-    "ref_SHBG": _ref_range("SHBG", 18.2, 95.1),
-    "ref_fT": _ref_range("free_T", 0.24, 0.69),
-    "ref_E2": _ref_range("E2", 8, 35),
+    "ref_LH": _ref_range("LH"),
+    "ref_FSH": _ref_range("FSH"),
+    "ref_SHBG": _ref_range("SHBG"),
+    "ref_fT": _ref_range("free_T"),
+    "ref_E2": _ref_range("E2"),
     "ref_inhB": _ref_range("inhibin_B", 255 - 2 * 59, 255 + 2 * 59),
     "ref_ITT": _ref_ITT,
     "ref_sperm": _ref_sperm,

@@ -70,3 +70,18 @@ def site(site_build) -> Path:
     """The built site's folder; skips nothing: a failed build fails every test that needs it."""
     assert site_build["returncode"] == 0, "the strict build failed:\n" + site_build["log"][-5000:]
     return SITE
+
+
+def explorer_count(notebook: Path) -> int:
+    """How many explorers a notebook declares: calls of widgets.explore in its code cells."""
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    return sum("".join(c["source"]).count("widgets.explore(") for c in nb["cells"] if c["cell_type"] == "code")
+
+
+def explorer_pages() -> dict[str, int]:
+    """Every page of the book with an explorer: docname -> number of explorers."""
+    pages = {}
+    for path in notebooks():
+        if count := explorer_count(path):
+            pages[path.relative_to(ROOT).with_suffix("").as_posix()] = count
+    return pages

@@ -13,8 +13,7 @@ import threading
 from urllib.parse import urlparse
 
 import pytest
-
-from conftest import toc_docnames
+from conftest import explorer_pages, toc_docnames
 
 pytestmark = pytest.mark.browser
 
@@ -158,3 +157,90 @@ def test_no_serious_accessibility_violation(visits, name):
         if violation["impact"] in SERIOUS
     ]
     assert serious == []
+
+
+# --------------------------------------------------------------------------- explorers
+# Every static-linked control of every explorer must change the figure on the static site,
+# in the browser, with no kernel. These tests run last: they move the controls of the pages
+# the checks above have already read.
+EXPLORERS = explorer_pages()
+
+VISIBLE_FIGURE = """el => {
+    const shown = Array.from(el.querySelectorAll('img')).filter(i => i.offsetParent !== null);
+    const note = Array.from(el.querySelectorAll('.hpg-explorer-note')).find(p => p.offsetParent !== null);
+    return {count: shown.length, src: shown.map(i => i.src).join('|'), alt: shown.map(i => i.alt).join('|'),
+            note: note ? note.textContent : ''};
+}"""
+
+
+def test_every_notebook_explorer_page_is_found():
+    assert EXPLORERS, "no page declares an explorer (widgets.explore)"
+
+
+@pytest.mark.parametrize("name", sorted(EXPLORERS))
+def test_every_static_control_of_every_explorer_changes_the_figure(visits, name):
+    page = visits[name].page
+    expected = EXPLORERS[name]
+    page.wait_for_function("n => document.querySelectorAll('.hpg-explorer').length >= n", arg=expected, timeout=20000)
+    explorers = page.locator(".hpg-explorer")
+    assert explorers.count() == expected
+    moved = 0
+    for i in range(expected):
+        explorer = explorers.nth(i)
+        explorer.scroll_into_view_if_needed()
+        controls = [*_slider_moves(explorer), *_toggle_moves(explorer), *_select_moves(explorer)]
+        assert controls, f"explorer {i + 1} on {name} has no static-linked control"
+        for label, move in controls:
+            before = explorer.evaluate(VISIBLE_FIGURE)
+            assert before["count"] == 1 and before["alt"], f"explorer {i + 1}: one figure with alt text before moving {label}"
+            move()
+            page.wait_for_function(
+                "([el, src]) => Array.from(el.querySelectorAll('img')).filter(i => i.offsetParent !== null).map(i => i.src).join('|') !== src",
+                arg=[explorer.element_handle(), before["src"]],
+                timeout=5000,
+            )
+            after = explorer.evaluate(VISIBLE_FIGURE)
+            assert after["count"] == 1, f"explorer {i + 1}: exactly one figure shown after moving {label}"
+            assert after["alt"] != before["alt"], f"explorer {i + 1}: the alt text describes the new setting of {label}"
+            assert after["note"] != before["note"], f"explorer {i + 1}: the note states the new setting of {label}"
+            moved += 1
+    assert visits[name].errors == []
+    assert visits[name].external == []
+    assert moved >= expected
+
+
+def _slider_moves(explorer):
+    handles = explorer.locator(".noUi-handle")
+    for j in range(handles.count()):
+        handle = handles.nth(j)
+
+        def move(handle=handle):
+            at_end = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
+            handle.focus()
+            handle.press("ArrowLeft" if at_end else "ArrowRight")
+
+        yield handle.get_attribute("aria-label") or f"slider {j + 1}", move
+
+
+def _toggle_moves(explorer):
+    groups = explorer.locator(".widget-toggle-buttons")
+    for j in range(groups.count()):
+        group = groups.nth(j)
+
+        def move(group=group):
+            group.locator(".widget-toggle-button:not(.mod-active)").first.click()
+
+        yield f"buttons {j + 1}", move
+
+
+def _select_moves(explorer):
+    selects = explorer.locator("select")
+    for j in range(selects.count()):
+        select = selects.nth(j)
+
+        def move(select=select):
+            options = select.locator("option").count()
+            current = select.evaluate("s => s.selectedIndex")
+            select.select_option(index=(current + 1) % options)
+
+        yield f"list {j + 1}", move

@@ -117,3 +117,16 @@ def test_every_notebook_page_offers_binder_colab_and_jupyterhub(site):
         assert f"https://mybinder.org/v2/gh/{repository}/" in page, name
         assert f"https://colab.research.google.com/github/{repository}/blob/" in page, name
         assert f"{hub}/hub/user-redirect/git-pull?repo=" in page, name  # nbgitpuller
+
+
+PAGE_BUDGET = 4_000_000  # bytes of embedded widget state per page (issue 4)
+WIDGET_STATE = re.compile(r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', re.S)
+
+
+def test_embedded_widget_state_of_every_page_is_within_budget(site):
+    sizes = {}
+    for name in toc_docnames():
+        page = (site / f"{name}.html").read_text(encoding="utf-8")
+        sizes[name] = sum(len(m.encode()) for m in WIDGET_STATE.findall(page))
+    assert max(sizes.values()) <= PAGE_BUDGET, sizes
+    assert any(sizes.values()), "no page embeds widget state: the explorers are missing"

@@ -1,0 +1,119 @@
+"""Explorers in a running kernel: a real JupyterLab, driven by Chromium, runs every notebook
+with an explorer; each explorer must switch to its live face (a front end reported a view)
+and recompute the model when a control moves to a value that was not precomputed.
+
+Notebooks are copied to a temporary folder first: JupyterLab saves what it runs.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+from urllib.request import urlopen
+
+import pytest
+from conftest import ROOT, explorer_pages
+from test_browser import LOCAL_HOSTS, VISIBLE_FIGURE, browser  # noqa: F401 - browser is a fixture
+
+pytestmark = pytest.mark.browser
+
+EXPLORERS = explorer_pages()
+LIVE_FOOTER = "Live: every change reruns the model."
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    root = tmp_path_factory.mktemp("lab")
+    for name in EXPLORERS:
+        shutil.copy(ROOT / f"{name}.ipynb", root / Path(name).with_suffix(".ipynb").name)
+    # Render every cell (JupyterLab 4 otherwise draws only the cells on screen) and skip news.
+    settings = root / ".settings"
+    (settings / "@jupyterlab" / "notebook-extension").mkdir(parents=True)
+    (settings / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
+    (settings / "@jupyterlab" / "apputils-extension").mkdir(parents=True)
+    (settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
+    port = free_port()
+    command = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
+               "--IdentityProvider.token=", "--ServerApp.password=", "--LabApp.expose_app_in_browser=True",
+               f"--ServerApp.root_dir={root}"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-root")
+    env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTER_CONFIG_DIR=str(root / ".config"))
+    log = open(root / "lab.log", "w")  # noqa: SIM115 - closed below
+    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            urlopen(f"{url}/api", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        server.terminate()
+        pytest.fail("JupyterLab did not start:\n" + (root / "lab.log").read_text()[-3000:])
+    yield url
+    server.terminate()
+    server.wait(timeout=20)
+    log.close()
+
+
+@pytest.mark.parametrize("name", sorted(EXPLORERS))
+def test_every_explorer_goes_live_and_recomputes_in_jupyterlab(lab, browser, name):  # noqa: F811 - the fixture
+    expected = EXPLORERS[name]
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    external = []
+
+    def route(route):
+        url = route.request.url
+        if url.startswith(("data:", "blob:")) or urlparse(url).hostname in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            external.append(url)
+            route.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    try:
+        page.goto(f"{lab}/lab/tree/{Path(name).name}.ipynb")
+        page.wait_for_function("() => !!window.jupyterapp", timeout=60000)
+        page.wait_for_selector("text=| Idle", timeout=60000)  # the kernel is ready
+        page.locator(".jp-Notebook").first.click()
+        page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        page.wait_for_function(
+            "([n, text]) => Array.from(document.querySelectorAll('.hpg-explorer-footer'))"
+            ".filter(p => p.textContent.trim() === text).length >= n",
+            arg=[expected, LIVE_FOOTER],
+            timeout=180000,
+        )
+        explorers = page.locator(".hpg-explorer")
+        assert explorers.count() == expected
+        for i in range(expected):
+            explorer = explorers.nth(i)
+            explorer.scroll_into_view_if_needed()
+            handle = explorer.locator(".noUi-handle").first
+            before = explorer.evaluate(VISIBLE_FIGURE)
+            assert before["count"] == 1
+            handle.focus()
+            handle.press("ArrowRight")  # one live step: off the precomputed grid unless grid-only
+            page.wait_for_function(
+                "([el, alt]) => Array.from(el.querySelectorAll('img')).filter(i => i.offsetParent !== null)"
+                ".map(i => i.alt).join('|') !== alt",
+                arg=[explorer.element_handle(), before["alt"]],
+                timeout=20000,
+            )
+            after = explorer.evaluate(VISIBLE_FIGURE)
+            assert after["note"] != before["note"]
+        assert external == []
+    finally:
+        context.close()
