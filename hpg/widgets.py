@@ -33,9 +33,10 @@ The explorer has two faces.
 * **Live face** (a running notebook: JupyterLab, Notebook, Binder, a JupyterHub, VS Code).
   As soon as a live front end displays the explorer, it reports a view (``_view_count``),
   and the explorer swaps in continuous controls: every change reruns the model for any
-  value in range, including controls that are not precomputed. Colab, whose front end does
-  not report views, keeps the static face (its controls still work); ``explorer.live()``
-  switches by hand.
+  value in range, including controls that are not precomputed (tested in JupyterLab:
+  tests/test_live_kernel.py). A front end that does not report views (Colab may not; it is
+  untested) keeps the static face, whose controls still work; ``explorer.live()`` switches
+  by hand.
 
 Honest controls: a :class:`Slider` may carry the range studied in the cited trials
 (``studied=``); every figure of a setting outside it says "outside the validated range".
