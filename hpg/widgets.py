@@ -401,7 +401,7 @@ class Explorer:
         if others:
             text += f", and you can also change: {', '.join(others)}"
         if self.presets:
-            text += "; presets: " + "; ".join(self.presets)
+            text += "; a list of presets sets the controls to: " + "; ".join(self.presets)
         return f'<p class="hpg-explorer-footer">{html.escape(text)}.</p>'
 
     @property
