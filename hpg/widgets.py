@@ -61,8 +61,6 @@ __all__ = ["MAX_BYTES", "MAX_STATES", "Choice", "Explorer", "Slider", "explore",
 MAX_STATES = 60
 #: Most bytes of embedded widget state one explorer may add to a page.
 MAX_BYTES = 1_500_000
-#: Reserved keyword arguments of :func:`explore` (not control names).
-_RESERVED = ("static", "presets", "title", "dpi")
 _CACHE_SIZE = 128
 
 
