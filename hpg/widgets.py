@@ -65,12 +65,10 @@ _CACHE_SIZE = 128
 
 
 def _finite(argument: str, value) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) and not hasattr(value, "__float__"):
-        raise TypeError(f"{argument} must be a real number, got {type(value).__name__} {value!r}")
-    number = float(value)
-    if not math.isfinite(number):
-        raise ValueError(f"{argument} must be finite, got {value!r}")
-    return number
+    """``value`` as a finite float of any sign, or the package's clear error naming ``argument``."""
+    from .drugs import _number
+
+    return _number(argument, value, signed=True)
 
 
 def _nice(x: float) -> float:
