@@ -139,9 +139,16 @@ def _outputs(outputs, result) -> tuple[str, ...]:
     return outputs
 
 
-def _time_axis(t):
-    """Days for runs up to 120 days, weeks beyond."""
+def _time_axis(result):
+    """The time axis of a run in its display unit: hours for the pulse-level model, days for
+    daily runs up to 120 days, weeks beyond."""
+    t = result.t
+    if getattr(result, "time_unit", "day") == "hour":
+        return t, "hour"
     return (t, "day") if t[-1] <= 120 else (t / 7.0, "week")
+
+
+_PER_DAY = {"hour": 24.0, "day": 1.0, "week": 1.0 / 7.0}  # axis units in one day
 
 
 def _fmt(x: float) -> str:
@@ -166,7 +173,7 @@ def time_course(results, outputs=("T", "LH"), *, units: str = "conventional", re
     for ax, name in zip(axes, outputs):
         unit = None
         for i, (label, result) in enumerate(runs.items()):
-            t, t_unit = _time_axis(result.t)
+            t, t_unit = _time_axis(result)
             y, unit = convert(name, result[name], units)
             ax.plot(t, y, color=PALETTE[i], linestyle=LINESTYLES[i], linewidth=2, label=label or None)
         _decorate(ax, name, unit, units, reference, treatment, t_unit)
@@ -204,8 +211,8 @@ def _decorate(ax, name, unit, units, reference, treatment, t_unit):
             ax.axhspan(low, high, color="0.92", zorder=0)
     if treatment is not None:
         start, stop = treatment
-        scale = 7.0 if t_unit == "week" else 1.0
-        ax.axvspan(start / scale, stop / scale, facecolor="none", edgecolor="0.75", hatch="//", linewidth=0, zorder=0)
+        scale = _PER_DAY[t_unit]
+        ax.axvspan(start * scale, stop * scale, facecolor="none", edgecolor="0.75", hatch="//", linewidth=0, zorder=0)
     ax.set_ylabel(f"{LABELS.get(name, name)}\n({unit})", fontsize="small")
     ax.set_ylim(bottom=0)
     ax.margins(x=0)
@@ -219,21 +226,21 @@ def describe(results, outputs=("T", "LH"), *, units: str = "conventional", treat
     runs = _runs(results)
     first = next(iter(runs.values()))
     outputs = _outputs(outputs, first)
-    t, t_unit = _time_axis(first.t)
+    t, t_unit = _time_axis(first)
     names = " and ".join(LABELS.get(n, n) for n in outputs)
     parts = [f"Line chart of {names} over {_fmt(t[-1])} {t_unit}s"
              + (f", {len(runs)} runs compared" if len(runs) > 1 else "") + "."]
     if treatment is not None:
         parts.append(f"Treatment from day {_fmt(treatment[0])} to day {_fmt(treatment[1])}.")
     for label, result in runs.items():
-        t, _ = _time_axis(result.t)
+        t, _ = _time_axis(result)
         for name in outputs:
             y, unit = convert(name, result[name], units)
             lo, hi = int(y.argmin()), int(y.argmax())
             who = f"{label}: " if label else ""
             what = LABELS.get(name, name)
             parts.append(
-                f"{who}{what[0].upper() + what[1:]} ({unit}) starts at {_fmt(y[0])}, lowest {_fmt(y[lo])} at "
+                f"{who}{what if what[1:2].isupper() else what[0].upper() + what[1:]} ({unit}) starts at {_fmt(y[0])}, lowest {_fmt(y[lo])} at "
                 f"{t_unit} {_fmt(t[lo])}, highest {_fmt(y[hi])} at {t_unit} {_fmt(t[hi])}, ends at {_fmt(y[-1])}."
             )
     return " ".join(parts)
@@ -264,7 +271,7 @@ def cohort_bands(result, outputs=("T",), *, units: str = "conventional", band=(1
     _check_band(band)
     outputs = _outputs(outputs, result)
     fig, axes = _panels(len(outputs), figsize)
-    t, t_unit = _time_axis(result.t)
+    t, t_unit = _time_axis(result)
     for ax, name in zip(axes, outputs):
         low, mid, high, unit = _band(result, name, units, band)
         ax.fill_between(t, low, high, color=PALETTE[5], alpha=0.35, linewidth=0,
@@ -283,7 +290,7 @@ def describe_cohort(result, outputs=("T",), *, units: str = "conventional", band
     start, at the median's lowest point and at the end."""
     _check_band(band)
     outputs = _outputs(outputs, result)
-    t, t_unit = _time_axis(result.t)
+    t, t_unit = _time_axis(result)
     n = len(result[outputs[0]])
     parts = [(f"Band chart of a virtual cohort of {n} men over {_fmt(t[-1])} {t_unit}s: the median as a line, "
              f"the {band[0]:g}th to {band[1]:g}th percentiles shaded.")]
@@ -292,7 +299,7 @@ def describe_cohort(result, outputs=("T",), *, units: str = "conventional", band
         k = int(mid.argmin())
         what = LABELS.get(name, name)
         parts.append(
-            f"{what[0].upper() + what[1:]} ({unit}): median {_fmt(mid[0])} (band {_fmt(low[0])}-{_fmt(high[0])}) at the start, "
+            f"{what if what[1:2].isupper() else what[0].upper() + what[1:]} ({unit}): median {_fmt(mid[0])} (band {_fmt(low[0])}-{_fmt(high[0])}) at the start, "
             f"lowest median {_fmt(mid[k])} (band {_fmt(low[k])}-{_fmt(high[k])}) at {t_unit} {_fmt(t[k])}, "
             f"median {_fmt(mid[-1])} (band {_fmt(low[-1])}-{_fmt(high[-1])}) at the end."
         )

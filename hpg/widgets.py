@@ -83,7 +83,8 @@ def _lower(label: str) -> str:
 
 
 def _upper(text: str) -> str:
-    return text[:1].upper() + text[1:]
+    """A sentence's first word: "dose 10" -> "Dose 10", but "hCG dose" stays as it is."""
+    return text if text[1:2].isupper() else text[:1].upper() + text[1:]
 
 
 def _text(value) -> str:

@@ -402,3 +402,13 @@ def test_no_nan_or_negative_level(patient, mode, kwargs, regimens):
     res = simulate_pulses(48, mode, patient=patient, regimens=regimens, **kwargs)
     for name in UNITS:
         assert np.all(np.isfinite(res[name])) and np.all(res[name] >= 0), name
+
+
+def test_plots_label_a_pulse_run_in_hours():
+    from hpg import plots
+
+    run = hpg.simulate_pulses(hours=12, gonadorelin="pulsatile")
+    fig = plots.time_course(run, ("LH",), treatment=(0.0, 0.25))
+    assert fig.axes[-1].get_xlabel() == "time (hours)"
+    assert fig.axes[-1].get_xlim()[1] == pytest.approx(12.0)
+    assert "over 12 hours" in plots.describe(run, ("LH",))

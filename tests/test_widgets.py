@@ -106,6 +106,11 @@ def test_notes_name_studies_and_flag_settings_outside_the_validated_range():
     assert "hpg-outside" in html and "&#9888;" in html
 
 
+def test_notes_keep_the_case_of_a_label_such_as_hcg():
+    e = widgets.explore(toy_loop, n=widgets.Slider("hCG dose", [2, 8], value=8, unit="IU"))
+    assert e.note({"n": 8}).startswith("hCG dose 8 IU")
+
+
 def test_presets_set_the_live_controls():
     e = explorer(presets={"Regimen used in study X": {"n": 2, "units": "absolute"}})
     e.live()
