@@ -17,7 +17,7 @@ import pytest
 from conftest import ROOT, toc_docnames
 
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
-import objectives  # noqa: E402  (the extension that builds the instructors' page)
+import objectives  # the extension that builds the instructors' page)
 
 PARTS = {"fundamentals": "Fundamentals", "intermediate": "Intermediate", "academic": "Academic"}
 CHAPTERS = [name for name in toc_docnames()
@@ -63,7 +63,7 @@ def test_header(name):
     assert first.startswith("# "), "the first cell must start with the chapter title"
     assert f"{{bdg-primary}}`{part}`" in first, f"level badge {part!r} missing"
     assert "**Time:**" in first and "**Prerequisites:**" in first
-    title, bullets = objectives.objectives(ROOT / f"{name}.ipynb")
+    _, bullets = objectives.objectives(ROOT / f"{name}.ipynb")
     assert 3 <= len(bullets) <= 6, f"{len(bullets)} learning objectives"
 
 
