@@ -81,8 +81,8 @@ def tiny_book(tmp_path: Path):
 
 def test_tiny_book_builds_cleanly(tiny_book):
     result = tiny_book(
-        "# Fine\n\nA page on {term}`GnRH` citing {cite:t}`smith1980`.\n\n"
-        "```{glossary}\nGnRH\n  A hormone.\n```\n\n```{bibliography}\n```\n"
+        "# Fine\n\nA page on {term}`GnRH` citing {footcite:t}`smith1980` and {footcite:p}`goodwin1965`.\n\n"
+        "```{glossary}\nGnRH\n  A hormone.\n```\n\n```{footbibliography}\n```\n"
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
 
@@ -91,6 +91,7 @@ def test_tiny_book_builds_cleanly(tiny_book):
     ("markdown", "message"),
     [
         ("# Bad\n\nSee {cite}`no_such_key_2026`.\n", "no_such_key_2026"),
+        ("# Bad\n\nSee {footcite:p}`no_such_key_2027`.\n\n```{footbibliography}\n```\n", "no_such_key_2027"),
         ("# Bad\n\nA {term}`no such term`.\n", "no such term"),
     ],
 )
