@@ -121,8 +121,9 @@ def test_sections_self_check_and_references(name):
         < headings.index("References"), f"sections out of order: {headings}"
     self_check = text.split("## Self-check", 1)[1].split("## References", 1)[0]
     assert len(re.findall(r"```\{dropdown\}", self_check)) >= 3, "fewer than three self-check questions"
-    assert "```{bibliography}" in text.split("## References", 1)[1]
-    assert len(set(re.findall(r"\{cite(?::[a-z]+)?\}`([^`]+)`", text))) >= 3, "fewer than three citations"
+    assert "```{footbibliography}" in text.split("## References", 1)[1]
+    assert "{cite" not in text, "chapters cite with {footcite} (a page-local list of references)"
+    assert len(set(re.findall(r"\{footcite(?::[a-z]+)?\}`([^`]+)`", text))) >= 3, "fewer than three citations"
 
 
 @pytest.mark.parametrize("name", CHAPTERS)
