@@ -20,6 +20,7 @@ hpg.patients     patient parameters and presets
 hpg.model        the daily model: equations, integrator, Result, simulate_reference (solve_ivp)
 hpg.cohorts      documented parameter distributions, vectorised cohorts
 hpg.pulses       the pulse-level model; Cluster pulse detection
+hpg.leydig       inside the Leydig cell: LHCGR -> cAMP -> PKA -> StAR -> testosterone, minute by minute
 hpg.validation   every row of clinical_targets.csv against the model: report()
 hpg.plots        plotting shared by figures and widgets, with alt text (describe*)
 hpg.units        conventional and SI units
@@ -35,7 +36,7 @@ import importlib
 
 from ._version import __version__
 
-_SUBMODULES = ("cohorts", "drugs", "model", "parameters", "patients", "plots", "pulses", "toy", "units", "validation", "widgets")
+_SUBMODULES = ("cohorts", "drugs", "leydig", "model", "parameters", "patients", "plots", "pulses", "toy", "units", "validation", "widgets")
 # The public API of DESIGN.md section 3: name -> module that defines it (imported on first use).
 _API = {
     "simulate": "model",

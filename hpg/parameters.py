@@ -1,4 +1,4 @@
-"""Every number of the models (daily and pulse-level), in one place: value, unit, meaning and source.
+"""Every number of the models (daily, pulse-level and Leydig-cell), in one place: value, unit, meaning and source.
 
 A source is a key of ``references.bib`` or "calibrated to <target id>", the id
 of a row of ``hpg/data/clinical_targets.csv``, which ``scripts/calibrate.py``
@@ -155,7 +155,25 @@ _PULSE = [
     _p("assay_cv_LH", 0.05, "1", "intra-assay coefficient of variation of serum LH (noise added to sampled LH before pulse detection)", "assumed (typical immunoassay precision)"),
 ]
 
-MODEL: dict[str, Parameter] = {p.name: p for p in _MODEL + _PK + _PULSE}
+# --- Leydig-cell steroidogenic cascade (read by hpg/leydig.py). Times in minutes. The cell
+# model reproduces the daily model's acute LH -> testosterone curve (K_Leydig, leydig_basal)
+# and hCG potency (hCG_max, K_hCG) by construction: the cAMP scale, the StAR-independent
+# cholesterol supply and hCG's receptor affinity are derived from those parameters in
+# hpg/leydig.py, so only what resolves the cascade is added here.
+_LEYDIG_CELL = [
+    _p("LHCGR_Kd_LH", 1000.0, "IU/L", "LH level occupying half of the LH/hCG receptors (LHCGR); baseline LH (5 IU/L) then occupies 0.5% of them", "assumed (spare receptors: maximal testosterone at a few percent occupancy, mendelson1975)"),
+    _p("LHCGR_off_half_life", 20.0, "min", "dissociation half-life of LH and hCG from LHCGR (sets how fast occupancy follows the hormone)", "assumed"),
+    _p("AC_K_occupancy", 0.25, "1", "receptor occupancy (full receptor complement) giving half-maximal activation of Gs and adenylyl cyclase: large, so cAMP keeps rising long after testosterone saturates", "assumed (mendelson1975: cAMP rises over a wider range of occupancy than testosterone)"),
+    _p("cAMP_half_life", 2.0, "min", "half-life of cAMP hydrolysis by phosphodiesterases", "assumed"),
+    _p("PKA_n", 2.0, "1", "steepness (Hill coefficient) of protein kinase A activation by cAMP; equal to m_Leydig of the daily model", "structural (fixed in hpg/leydig.py)"),
+    _p("StAR_tau", 30.0, "min", "time constant of StAR activity (synthesis of new StAR protein and its PKA phosphorylation) following PKA", "assumed (the acute response needs new StAR protein within minutes to an hour, selvaraj2018)"),
+    _p("CYP11A1_tau", 10.0, "min", "mean residence of cholesterol at the inner mitochondrial membrane before side-chain cleavage to pregnenolone", "assumed"),
+    _p("CYP17A1_tau", 5.0, "min", "mean residence of pregnenolone before CYP17A1 (17alpha-hydroxylase and 17,20-lyase) in the smooth ER makes DHEA", "assumed (pathway: payne2004)"),
+    _p("HSD3B2_tau", 5.0, "min", "mean residence of DHEA before 3beta-HSD2 in the smooth ER makes androstenedione", "assumed (pathway: payne2004)"),
+    _p("HSD17B3_tau", 5.0, "min", "mean residence of androstenedione before 17beta-HSD3 in the smooth ER makes testosterone, which leaves the cell by diffusion", "assumed (pathway: payne2004)"),
+]
+
+MODEL: dict[str, Parameter] = {p.name: p for p in _MODEL + _PK + _PULSE + _LEYDIG_CELL}
 
 
 def value(name: str) -> float:
