@@ -102,8 +102,10 @@ def test_three_exercises_with_executable_solutions(name):
         start = next((i for i, c in enumerate(sequence)
                       if c.cell_type == "markdown" and re.search(rf"\{{solution-start\}} {re.escape(label)}\b", c.source)), None)
         assert start is not None, f"exercise {label} has no solution"
-        end = next(i for i in range(start, len(sequence))
-                   if sequence[i].cell_type == "markdown" and "{solution-end}" in sequence[i].source)
+        after_start = sequence[start].source.split(f"{{solution-start}} {label}", 1)[1]
+        end = start if "{solution-end}" in after_start else next(
+            i for i in range(start + 1, len(sequence))
+            if sequence[i].cell_type == "markdown" and "{solution-end}" in sequence[i].source)
         code = [c for c in sequence[start:end + 1] if c.cell_type == "code"]
         assert code, f"the solution of {label} has no code cell"
         assert all(c.outputs for c in code), f"the solution of {label} has a code cell without output"
