@@ -68,6 +68,29 @@ def lab(tmp_path_factory):
     log.close()
 
 
+def live_move(explorer):
+    """Move the explorer's first control one step in its live face; returns what was moved.
+
+    A slider steps off the precomputed grid (unless grid-only); an explorer made only of choices
+    switches its first choice (buttons, or a list other than the presets)."""
+    handles = explorer.locator(".noUi-handle")
+    if handles.count():
+        handles.first.focus()
+        handles.first.press("ArrowRight")
+        return "slider"
+    buttons = explorer.locator(".widget-toggle-buttons .widget-toggle-button:not(.mod-active)")
+    if buttons.count():
+        buttons.first.click()
+        return "buttons"
+    for select in explorer.locator(".widget-dropdown").all():
+        if select.locator("label").inner_text().strip() != "Preset":
+            options = select.locator("option").count()
+            current = select.locator("select").evaluate("s => s.selectedIndex")
+            select.locator("select").select_option(index=(current + 1) % options)
+            return "list"
+    raise AssertionError("the live explorer has no control to move")
+
+
 @pytest.mark.parametrize("name", sorted(EXPLORERS))
 def test_every_explorer_goes_live_and_recomputes_in_jupyterlab(lab, browser, name):  # noqa: F811 - the fixture
     expected = EXPLORERS[name]
@@ -84,11 +107,13 @@ def test_every_explorer_goes_live_and_recomputes_in_jupyterlab(lab, browser, nam
 
     context.route("**/*", route)
     page = context.new_page()
+    workspace = Path(name).name  # a fresh workspace per notebook: no tab of an earlier test reopens
     try:
-        page.goto(f"{lab}/lab/tree/{Path(name).name}.ipynb")
+        page.goto(f"{lab}/lab/workspaces/{workspace}/tree/{Path(name).name}.ipynb?reset")
         page.wait_for_function("() => !!window.jupyterapp", timeout=60000)
         page.wait_for_selector("text=| Idle", timeout=60000)  # the kernel is ready
-        page.locator(".jp-Notebook").first.click()
+        notebook = page.locator(".jp-NotebookPanel:visible .jp-Notebook").first
+        notebook.click()
         page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
         page.wait_for_function(
             "([n, text]) => Array.from(document.querySelectorAll('.hpg-explorer-footer'))"
@@ -96,16 +121,14 @@ def test_every_explorer_goes_live_and_recomputes_in_jupyterlab(lab, browser, nam
             arg=[expected, LIVE_FOOTER],
             timeout=180000,
         )
-        explorers = page.locator(".hpg-explorer")
+        explorers = notebook.locator(".hpg-explorer")
         assert explorers.count() == expected
         for i in range(expected):
             explorer = explorers.nth(i)
             explorer.scroll_into_view_if_needed()
-            handle = explorer.locator(".noUi-handle").first
             before = explorer.evaluate(VISIBLE_FIGURE)
             assert before["count"] == 1
-            handle.focus()
-            handle.press("ArrowRight")  # one live step: off the precomputed grid unless grid-only
+            moved = live_move(explorer)
             page.wait_for_function(
                 "([el, alt]) => Array.from(el.querySelectorAll('img')).filter(i => i.offsetParent !== null)"
                 ".map(i => i.alt).join('|') !== alt",
@@ -113,7 +136,9 @@ def test_every_explorer_goes_live_and_recomputes_in_jupyterlab(lab, browser, nam
                 timeout=20000,
             )
             after = explorer.evaluate(VISIBLE_FIGURE)
-            assert after["note"] != before["note"]
+            assert after["note"] != before["note"], f"explorer {i + 1}: the note follows the {moved}"
         assert external == []
     finally:
+        # Stop the kernel this notebook started, so the next notebook has the machine to itself.
+        page.evaluate("() => window.jupyterapp && window.jupyterapp.serviceManager.sessions.shutdownAll()")
         context.close()
