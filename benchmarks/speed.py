@@ -75,6 +75,7 @@ def book_explorers() -> dict[str, list]:
 
     widgets.Explorer.__init__ = record
     shell = InteractiveShell.instance()
+    shell.enable_gui = lambda gui=None: None  # a chapter's %matplotlib inline needs no event loop here
     found = {}
     try:
         for name in parse_toc_yaml(ROOT / "_toc.yml"):

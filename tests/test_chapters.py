@@ -13,7 +13,6 @@ import sys
 
 import nbformat
 import pytest
-
 from conftest import ROOT, toc_docnames
 
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
@@ -110,13 +109,13 @@ def test_three_exercises_with_executable_solutions(name):
         assert code, f"the solution of {label} has no code cell"
         assert all(c.outputs for c in code), f"the solution of {label} has a code cell without output"
         enclosed = "\n".join(c.source for c in sequence[start + 1:end] if c.cell_type == "markdown")
-        assert not re.search(r"^#", enclosed, re.M), f"the solution of {label} encloses a heading"
+        assert not re.search(r"^#", enclosed, re.MULTILINE), f"the solution of {label} encloses a heading"
 
 
 @pytest.mark.parametrize("name", CHAPTERS)
 def test_sections_self_check_and_references(name):
     text = markdown(name)
-    headings = re.findall(r"^## (.+)$", text, re.M)
+    headings = re.findall(r"^## (.+)$", text, re.MULTILINE)
     for section in ("Key takeaways", "Exercises", "Self-check", "References"):
         assert section in headings, f"section '## {section}' missing"
     assert headings.index("Key takeaways") < headings.index("Exercises") < headings.index("Self-check") \

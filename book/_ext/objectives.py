@@ -13,7 +13,7 @@ from pathlib import Path
 
 MARKER = "<!-- chapter-objectives -->"
 PARTS = ("fundamentals", "intermediate", "academic")
-BOX = re.compile(r":::\{admonition\} Learning objectives\n(?::class:[^\n]*\n)?(.*?)\n:::", re.S)
+BOX = re.compile(r":::\{admonition\} Learning objectives\n(?::class:[^\n]*\n)?(.*?)\n:::", re.DOTALL)
 
 
 def chapters(root: Path) -> list[str]:
@@ -29,7 +29,7 @@ def objectives(notebook: Path) -> tuple[str, list[str]]:
     """The title and the objective bullets of a chapter notebook (its first markdown cell)."""
     cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
     first = "".join(next(c for c in cells if c["cell_type"] == "markdown")["source"])
-    title = re.search(r"^# (.+)$", first, re.M)
+    title = re.search(r"^# (.+)$", first, re.MULTILINE)
     box = BOX.search(first)
     if not title or not box:
         raise ValueError(f"{notebook}: the first markdown cell needs a '# title' and a Learning objectives box")
