@@ -194,7 +194,7 @@ def steady_state(lh: float = 5.0, hcg: float = 0.0, *, star: float = 1.0, recept
 
 
 @dataclass(frozen=True)
-class DoseResponse:
+class DoseResponse(_model.Outputs):
     """Steady-state outputs over a range of one hormone: ``levels`` (IU/L) and one array per output."""
 
     hormone: str
@@ -203,15 +203,6 @@ class DoseResponse:
     units: dict
     star: float = 1.0
     receptors: float = 1.0
-
-    @property
-    def outputs(self) -> tuple[str, ...]:
-        return tuple(self.values)
-
-    def __getitem__(self, name: str) -> np.ndarray:
-        if name not in self.values:
-            raise KeyError(f"unknown output {name!r}; known outputs: {', '.join(self.values)}")
-        return self.values[name]
 
     def __repr__(self) -> str:
         return (f"<hpg.leydig DoseResponse: {self.hormone} {self.levels[0]:g}-{self.levels[-1]:g} IU/L, "

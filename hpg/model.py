@@ -474,19 +474,11 @@ def _integrate(kernel: _Kernel, state, u, inputs, steps: list):
     return record_states, record_u, record_parts
 
 
-@dataclass(frozen=True)
-class Result:
-    """A simulation: times ``t`` (days) and one array per output.
+class Outputs:
+    """Named output arrays, ``values`` {name: array}, read as ``result["T"]``; shared by every
+    result object of the package (simulations, pulse runs, dose-response curves)."""
 
-    ``result["T"]`` is an array over ``t`` (for a cohort, of shape ``(n, len(t))``);
-    ``result.units[name]`` is its unit; ``result.at(day)`` interpolates every output.
-    """
-
-    t: np.ndarray
     values: dict
-    units: dict
-    patient: object = None
-    regimens: tuple = ()
 
     @property
     def outputs(self) -> tuple[str, ...]:
@@ -499,6 +491,21 @@ class Result:
 
     def __contains__(self, name) -> bool:
         return name in self.values
+
+
+@dataclass(frozen=True)
+class Result(Outputs):
+    """A simulation: times ``t`` (days) and one array per output.
+
+    ``result["T"]`` is an array over ``t`` (for a cohort, of shape ``(n, len(t))``);
+    ``result.units[name]`` is its unit; ``result.at(day)`` interpolates every output.
+    """
+
+    t: np.ndarray
+    values: dict
+    units: dict
+    patient: object = None
+    regimens: tuple = ()
 
     #: The unit of ``t``, which names the argument of :meth:`at` ("day"; "hour" for pulses).
     time_unit = "day"
