@@ -61,14 +61,25 @@ def render(root: Path, page: str) -> str:
 def _source_read(app, docname, source):
     if MARKER in source[0]:
         source[0] = source[0].replace(MARKER, render(Path(app.srcdir), docname))
+        app.env.__dict__.setdefault("objective_pages", set()).add(docname)
 
 
 def _always_reread(app, env, added, changed, removed):
-    # The page depends on every chapter's first cell: read it again on every build.
-    return [doc for doc in env.found_docs if MARKER in Path(env.doc2path(doc)).read_text(encoding="utf-8")]
+    # Such a page depends on every chapter's first cell: read it again on every build.
+    return sorted(getattr(env, "objective_pages", set()) & env.found_docs)
+
+
+def _purge(app, env, docname):
+    getattr(env, "objective_pages", set()).discard(docname)
+
+
+def _merge(app, env, docnames, other):
+    env.__dict__.setdefault("objective_pages", set()).update(getattr(other, "objective_pages", set()))
 
 
 def setup(app):
     app.connect("source-read", _source_read)
     app.connect("env-get-outdated", _always_reread)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
