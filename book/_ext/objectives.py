@@ -45,9 +45,9 @@ def objectives(notebook: Path) -> tuple[str, list[str]]:
 
 
 def render(root: Path, page: str) -> str:
-    lines = []
+    lines, found = [], chapters(root)
     for part in PARTS:
-        names = [n for n in chapters(root) if n.split("/")[1] == part]
+        names = [n for n in found if n.split("/")[1] == part]
         if not names:
             continue
         lines += [f"### {part.capitalize()}", ""]
