@@ -8,6 +8,7 @@ nbval. The back matter and the instructors' page are checked here too.
 """
 from __future__ import annotations
 
+import functools
 import re
 import sys
 
@@ -27,7 +28,9 @@ MIN_WORDS = 1200
 REQUIRED = {"fundamentals": 4, "intermediate": 5, "academic": 6}
 
 
+@functools.cache
 def cells(name):
+    """A chapter's cells, read once per test session (every test only reads them)."""
     return nbformat.read(ROOT / f"{name}.ipynb", as_version=4).cells
 
 
