@@ -56,6 +56,9 @@ def browser():
         browser.close()
 
 
+LOAD_TIMEOUT_MS = 120_000  # per page; a quiet machine needs a few seconds
+
+
 class PageVisit:
     """Open one page with every non-local request blocked, recording what happened."""
 
@@ -68,8 +71,10 @@ class PageVisit:
         self.page = self.context.new_page()
         self.page.on("response", self._response)
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
-        self.page.goto(url, wait_until="load")
-        self.page.wait_for_load_state("networkidle")
+        # Generous waits: the other test worker may be running notebooks or JupyterLab at the same
+        # time on this two-core machine, and a page with explorers loads a few MB of widget state.
+        self.page.goto(url, wait_until="load", timeout=LOAD_TIMEOUT_MS)
+        self.page.wait_for_load_state("networkidle", timeout=LOAD_TIMEOUT_MS)
 
     def _route(self, route):
         url = route.request.url
