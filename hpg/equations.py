@@ -2,7 +2,7 @@
 
 This module is the model card in code. Every function takes floats and returns floats,
 uses arithmetic only (no branches, no library calls), and is written from three
-primitives:
+primitives (and ``sqrt``, a power of one half):
 
 ``brake(x, kappa, n)``
     ``(1 + kappa) / (1 + kappa x^n)``: a receptor-mediated brake, 1 when the signal ``x``
@@ -34,6 +34,7 @@ __all__ = [
     "brake",
     "rise",
     "hill",
+    "sqrt",
     "serum_testosterone",
     "free_testosterone",
     "estradiol",
@@ -87,6 +88,13 @@ def rise(x, K, n):
 
 
 @equation
+def sqrt(x):
+    """Square root, as a power (symbolic and array arguments work; hpg._compiled maps it to the
+    processor's square root)."""
+    return x**0.5
+
+
+@equation
 def hill(x, K, n):
     """Share switched on: ``x^n / (x^n + K^n)`` (0 at ``x = 0``, 1/2 at ``x = K``)."""
     xn = x**n
@@ -110,7 +118,7 @@ def free_testosterone(T_nmol, shbg, albumin_term):
     (:func:`albumin_binding`); the root is written as ``2T / (b + sqrt(b^2 + 4NT))``,
     which does not cancel."""
     b = albumin_term + shbg - T_nmol
-    return 2.0 * T_nmol / (b + (b * b + 4.0 * albumin_term * T_nmol) ** 0.5)
+    return 2.0 * T_nmol / (b + sqrt(b * b + 4.0 * albumin_term * T_nmol))
 
 
 @equation
@@ -147,13 +155,13 @@ def er_alpha_signal(e, antagonist):
 def androgen_brake(free_T_rel, kappa_T):
     """The androgen-receptor brake on the GnRH pulse generator (free T relative to the
     healthy man's)."""
-    return brake(free_T_rel, kappa_T, n=2.0)
+    return brake(free_T_rel, kappa_T, n=2)
 
 
 @equation
 def estrogen_brake(er_signal, kappa_E):
     """The estrogen-receptor-alpha brake on the GnRH pulse generator."""
-    return brake(er_signal, kappa_E, n=2.0)
+    return brake(er_signal, kappa_E, n=2)
 
 
 @equation
@@ -181,21 +189,21 @@ def gonadotrope_response(q, K_GnRH):
 def lh_secretion(pituitary, capacity, response, er_signal, kappa_PE):
     """LH (relative): the man's pituitary, its capacity, its response to GnRH, and
     estradiol's direct pituitary brake."""
-    return pituitary * capacity * response * brake(er_signal, kappa_PE, n=1.0)
+    return pituitary * capacity * response * brake(er_signal, kappa_PE, n=1)
 
 
 @equation
 def fsh_secretion(lh, inhibin, kappa_I):
     """FSH (relative): made by the same cells under the same drive as LH
     (:func:`lh_secretion`), with one more brake, inhibin B."""
-    return lh * brake(inhibin, kappa_I, n=1.0)
+    return lh * brake(inhibin, kappa_I, n=1)
 
 
 @equation
 def desensitisation_rate(continuous, desens_on, desens_K):
     """Rate (1/day) at which continuous (non-pulsatile) GnRH-receptor exposure
     desensitises the receptor."""
-    return desens_on * hill(continuous, desens_K, n=4.0)
+    return desens_on * hill(continuous, desens_K, n=4)
 
 
 # --------------------------------------------------------------------------- testis
@@ -210,7 +218,7 @@ def leydig_output(leydig, capacity, x, K, basal):
     """Leydig testosterone output ``u`` (relative; also intratesticular testosterone):
     a basal share that needs no LH plus a share that rises with the receptor stimulus
     ``x``; ``K`` is ``K_Leydig`` times the man's Leydig reserve."""
-    return leydig * capacity * (basal + (1.0 - basal) * rise(x, K, n=2.0))
+    return leydig * capacity * (basal + (1.0 - basal) * rise(x, K, n=2))
 
 
 @equation
@@ -225,13 +233,13 @@ def inhibin_b(sertoli, support, late_germ_rel, germ_share):
 def sertoli_target(fsh, itt, weight_FSH, K_FSH, K_ITT):
     """The level towards which Sertoli support moves: FSH's share and intratesticular
     testosterone's share, each saturating."""
-    return weight_FSH * rise(fsh, K_FSH, n=1.0) + (1.0 - weight_FSH) * rise(itt, K_ITT, n=1.0)
+    return weight_FSH * rise(fsh, K_FSH, n=1) + (1.0 - weight_FSH) * rise(itt, K_ITT, n=1)
 
 
 @equation
 def germ_cell_loss(support, loss_max, loss_K):
     """Extra loss rate (1/day) of late germ cells when Sertoli support fails."""
-    return loss_max * (1.0 - hill(support, loss_K, n=4.0))
+    return loss_max * (1.0 - hill(support, loss_K, n=4))
 
 
 @equation
@@ -246,7 +254,7 @@ def capacity_target(activity, floor, kappa):
     """Capacity towards which a tissue adapts at a given activity ("use it or lose it"):
     ``floor`` after indefinite silence, 1 at healthy activity, at most ``1 + kappa``
     above the floor's share."""
-    return floor + (1.0 - floor) * rise(activity, kappa, n=1.0)
+    return floor + (1.0 - floor) * rise(activity, kappa, n=1)
 
 
 @equation

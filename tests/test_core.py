@@ -271,3 +271,9 @@ def test_the_calibration_writes_a_data_file_not_source(tmp_path):
     assert data["parameters"]["kappa_T"] == 0.6123 and data["presets"]["aging"]["gnrh_drive"] == 0.9
     assert data["parameters"]["K_ITT"] == DEFAULT["K_ITT"]  # the rest unchanged
     assert DEFAULT["kappa_T"] != 0.6123  # nothing written into the package
+
+
+def test_a_cohort_states_its_memory_and_refuses_one_over_budget():
+    assert hpg.cohorts.memory(1000, 730) < 300 * 2**20
+    with pytest.raises(ValueError, match=r"n=100000 men over days=730 needs about 17\.\d GiB"):
+        hpg.cohort([], n=100000, days=730)
