@@ -622,14 +622,16 @@ def levels(regimens, times, horizon: float, parameters: Parameters = DEFAULT, *,
     stop``), unless ``resolve_pulses`` (the pulse-level model) asks for every pulse.
     """
     times = backend.array(times)
-    out = {}
+    totals = {}  # by species: drugs can share one (every testosterone form gives exogenous_T)
     for drug in {r._drug.name: r._drug for r in regimens}.values():
         mine = [r for r in regimens if r._drug is drug]
         averaged = drug.pulse_averaged and not resolve_pulses
         doses = sorted((t, r.dose) for r in mine if not averaged and isinstance(r, Regimen) for t in r.dose_times(horizon))
         for species in drug.species_for(parameters):
             k, c = species.coefficients()
-            total = backend.zeros(len(times))
+            if species.name not in totals:
+                totals[species.name] = backend.zeros(len(times))
+            total = totals[species.name]
             for r in mine:
                 if averaged:
                     _add_step(total, times, r, horizon, k, c)
@@ -639,8 +641,7 @@ def levels(regimens, times, horizon: float, parameters: Parameters = DEFAULT, *,
                 dose_times, amounts = backend.array([d[0] for d in doses]), backend.array([d[1] for d in doses])
                 for ki, ci in zip(k, c):
                     backend.superpose(times, dose_times, amounts, ki, ci, total)
-            out[species.name] = backend.finish(total)
-    return out
+    return {name: backend.finish(total) for name, total in totals.items()}
 
 
 def _window(schedule, horizon: float) -> tuple[float, float]:
