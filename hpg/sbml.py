@@ -302,9 +302,8 @@ class _Document:
         for sid, q in self.quantities.items():
             if q["constant"] and sid not in referenced:
                 continue  # read only as a structural number (e.g. stages), or not at all
+            # no name attribute: tools then show the id, the code's name; the meaning is in the notes
             attributes = {"id": sid, "constant": "true" if q["constant"] else "false"}
-            if q["name"]:
-                attributes["name"] = q["name"]
             if q["value"] is not None:
                 attributes["value"] = _cn(q["value"])
             if q["unit"] in known:

@@ -30,6 +30,11 @@ SCENARIOS = {
     "hCG": ((R("hcg", dose=1500, every=3, start=0, stop=120),), 150),
 }
 COMPARED = ("T", "LH", "FSH", "sperm")
+#: Inputs the four scenarios do not reach: an infusion and a pulse-averaged pump, switched on
+#: and off by events. At the instant the pump starts or stops, gonadorelin steps: the daily
+#: model's loop follows at once, the exported one within a few tau_fast, so those two
+#: instants are not compared.
+SWITCHED = ((R("gonadorelin", dose=10, every=1 / 12, start=10, stop=50), hpg.Infusion("anastrozole", rate=1, start=5, stop=30)), 80)
 
 
 def run_roadrunner(text, days, selections):
@@ -114,15 +119,17 @@ def test_bad_arguments_raise_clear_errors():
         sbml.export(parameters={"kappa_T": 1.0})
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS)
+@pytest.mark.parametrize("scenario", [*SCENARIOS, "switched"])
 def test_libroadrunner_reproduces_simulate(scenario):
-    regimens, days = SCENARIOS[scenario]
+    regimens, days = SCENARIOS.get(scenario, SWITCHED)
     simulated = hpg.simulate(regimens, days=days)
     result = run_roadrunner(sbml.export(regimens, days=days), days, COMPARED)
     assert np.allclose(result[:, 0], simulated.t)
+    steps = [r.start for r in regimens if r.drug == "gonadorelin"] + [r.stop for r in regimens if r.drug == "gonadorelin"]
+    compared = ~np.isin(simulated.t, steps)
     for j, name in enumerate(COMPARED, start=1):
         reference = simulated[name]
-        deviation = np.max(np.abs(result[:, j] - reference)) / np.max(np.abs(reference))
+        deviation = np.max(np.abs(result[compared, j] - reference[compared])) / np.max(np.abs(reference))
         assert deviation < 0.02, f"{scenario}: {name} deviates by {deviation:.2%} of its maximum"
-    if regimens:  # the drug moved the axis, so the comparison is not of two flat lines
+    if regimens:  # the drugs moved the axis, so the comparison is not of two flat lines
         assert np.ptp(simulated["LH"]) > 0.5 * simulated["LH"][0]
