@@ -36,12 +36,18 @@ What the document holds:
   off by two events each, so that a solver stops at every discontinuity;
 * initial values from the man's untreated steady state (:func:`hpg.daily.untreated`).
 
+Fixed at export, as in the code: the structural exponents (named arguments in
+:mod:`hpg.equations`), the number of germ-cell stages and which of them are lossy
+(``stages``, ``loss_first_stage``), and the dose times up to the horizon. A compartment
+that has decayed below :data:`WASHOUT_FLOOR` is emptied by an event. At the instant a
+pump starts or stops (a step in gonadorelin) the exported loop needs a few ``tau_fast``
+to follow where the daily model's follows at once.
+
 Left out: the pulse-level model (:mod:`hpg.pulses`), cohorts, and the fixed-step
 integrator of :func:`hpg.simulate` (the SBML tool chooses its own steps).
 """
 from __future__ import annotations
 
-import math
 import numbers
 from xml.etree import ElementTree as ET
 
@@ -205,39 +211,39 @@ class _Document:
 
     def __init__(self, tape):
         self.tape = tape
-        self.quantities = {}  # id -> dict(value, unit, name, notes, constant)
+        self.quantities = {}  # id -> dict(value, unit, notes, constant)
         self.rules = {}  # id -> term (assignment rules)
         self.rates = {}  # id -> term (rate rules)
         self.events = []  # (id, trigger term, [(variable, term)])
         self.named = {}  # id(term) -> SBML id
 
-    def _declare(self, sid, value=None, unit="", name="", notes="", constant=False):
+    def _declare(self, sid, value, unit, notes, constant=False):
         if sid in self.quantities:
             raise ValueError(f"SBML id {sid!r} declared twice")
-        self.quantities[sid] = {"value": value, "unit": unit, "name": name, "notes": notes, "constant": constant}
+        self.quantities[sid] = {"value": value, "unit": unit, "notes": notes, "constant": constant}
 
-    def parameter(self, sid, value, unit, name, source):
+    def parameter(self, sid, value, unit, meaning, source):
         """A constant parameter; returns its leaf term."""
-        self._declare(sid, float(value), unit, name, f"Unit: {unit or 'see the name'}. {name}. Source: {source}.", constant=True)
+        self._declare(sid, float(value), unit, f"Unit: {unit}. {meaning}. Source: {source}.", constant=True)
         return self.tape.leaf(sid, float(value))
 
-    def state(self, sid, value, unit, name):
-        """A quantity with a rate rule (set later by :meth:`rate`); returns its leaf term."""
-        self._declare(sid, float(value), unit, name, f"Unit: {unit}. {name}.")
+    def state(self, sid, value, unit, meaning):
+        """A quantity changed by a rate rule (:meth:`rate`) or by events; returns its leaf term."""
+        self._declare(sid, float(value), unit, f"Unit: {unit}. {meaning}.")
         return self.tape.leaf(sid, float(value))
 
     def rate(self, sid, term):
         self.rates[sid] = term
 
-    def rule(self, sid, term, unit="", name=""):
+    def rule(self, sid, term, unit, meaning):
         """Name ``term`` ``sid`` with an assignment rule; returns the term that now carries it.
 
         A plain number becomes a constant parameter; a term named already gets an alias."""
         if not isinstance(term, Term):
-            return self.parameter(sid, term, unit, name, "constant in this export (no drug acts through it)")
+            return self.parameter(sid, term, unit, meaning, "constant in this export (no drug acts through it)")
         if term.op == "ci" or id(term) in self.named:
             term = Term(self.tape, "alias", (term,), term.value)  # a new node, not hash-consed
-        self._declare(sid, None, unit, name, f"Unit: {unit}. {name}." if unit else name)
+        self._declare(sid, None, unit, f"Unit: {unit}. {meaning}.")
         self.rules[sid] = term
         self.named[id(term)] = sid
         return term
@@ -351,12 +357,14 @@ def _unit_id(unit: str) -> str:
 
 
 #: SBML definitions of the units the model uses: (kind, exponent, scale, multiplier) each.
-#: Units with no SBML base (international units, "relative") are given in notes only.
+#: International units have no SBML base unit: they are given in the notes only.
 _DAY = ("second", 1, 0, 86400.0)
 _UNITS = {
     "day": (_DAY,),
     "1/day": (("second", -1, 0, 86400.0),),
     "1": (("dimensionless", 1, 0, 1.0),),
+    "relative": (("dimensionless", 1, 0, 1.0),),
+    "fraction": (("dimensionless", 1, 0, 1.0),),
     "ng/dL": (("gram", 1, -9, 1.0), ("litre", -1, -1, 1.0)),
     "ng/mL": (("gram", 1, -9, 1.0), ("litre", -1, -3, 1.0)),
     "pg/mL": (("gram", 1, -12, 1.0), ("litre", -1, -3, 1.0)),
@@ -445,13 +453,13 @@ def _document(regimens, patient, days, parameters) -> _Document:
     c = _daily.constants.__wrapped__(traced)  # the derived constants, as expressions of the parameters
     derived = [name for name in c._fields if isinstance(getattr(c, name), Term) and getattr(c, name).op != "ci"]
     for name in derived:
-        doc.rule(name, getattr(c, name), name=f"{name}, derived from the parameters by hpg.daily.constants")
+        doc.rule(name, getattr(c, name), "nmol/L" if name == "free_T_0" else "1", "derived from the parameters by hpg.daily.constants")
     c = c._replace(**{name: doc.rules[name] for name in derived})
     values = patient.values()
     leaves = {name: doc.parameter(f"patient_{name}", values[name], PATIENT_PARAMETERS[name][3], PATIENT_PARAMETERS[name][4],
                                   f"patient {patient.name!r} (hpg.patients)") for name in values}
     m = _daily.man(leaves, c)
-    m = m._replace(**{name: doc.rule(f"man_{name}", getattr(m, name), name=f"the man's {name} (hpg.daily.man)")
+    m = m._replace(**{name: doc.rule(f"man_{name}", getattr(m, name), "1", f"the man's {name} (hpg.daily.man)")
                       for name in m._fields if getattr(m, name).op != "ci"})
 
     # initial state: the untreated steady state of the plain model
@@ -488,7 +496,7 @@ def _document(regimens, patient, days, parameters) -> _Document:
 def _drug_exposure(doc, tape, traced, regimens, days, time, c):
     """Declare every regimen's compartments, doses and levels; return the six drug effects
     of :data:`hpg.daily.EXPOSURE` as named terms."""
-    levels = {}  # species name -> terms to add up
+    levels = {}  # species name -> (unit, terms to add up)
     chains = {}  # (drug, ids of the rate constants so far) -> [amount leaf, rate constant, inflows]
     continuous = []
     for index, regimen in enumerate(regimens, start=1):
@@ -537,7 +545,7 @@ def _drug_exposure(doc, tape, traced, regimens, days, time, c):
                             chains[key][2].append(species.rates[i - 1] * amount)
                     amount = chains[key][0]
                 level = species.scale * species.fraction * amount
-            levels.setdefault(species.name, []).append(level)
+            levels.setdefault(species.name, (species.unit, []))[1].append(level)
         if isinstance(regimen, _drugs.Regimen) and not drug.pulse_averaged:
             times = regimen.dose_times(days)
             counter = doc.state(f"{prefix}_next_dose", regimen.start, "day", f"{drug.name}: time of the next dose (moved on by each dose)")
@@ -546,7 +554,7 @@ def _drug_exposure(doc, tape, traced, regimens, days, time, c):
             trigger = tape.term("and", (due, tape.term("lt", (counter, last + 0.5 * every), True)), False)
             assignments = [(root.args[0], root + dose) for root in roots] + [(counter.args[0], counter + every)]
             doc.events.append((f"{prefix}_dose_event", trigger, assignments))
-    floor = doc.parameter("washout_floor", WASHOUT_FLOOR, "", "amount (in the drug's dose unit) below which a drug "
+    floor = doc.parameter("washout_floor", WASHOUT_FLOOR, "the drug's dose unit", "amount (in the drug's dose unit) below which a drug "
                           "compartment is emptied by an event", "chosen for the export (hpg.sbml.WASHOUT_FLOOR)") if chains else None
     for leaf, k, inflows in chains.values():
         sid = leaf.args[0]
@@ -554,9 +562,8 @@ def _drug_exposure(doc, tape, traced, regimens, days, time, c):
         tiny = tape.term("and", (tape.term("lt", (tape.term("abs", (leaf,), 0.0), floor), False),
                                  tape.term("neq", (leaf, 0.0), False)), False)
         doc.events.append((f"{sid}_washout_event", tiny, [(sid, 0.0)]))
-    level = {name: doc.rule(name, _sum(terms), _outputs.REGISTRY[name].unit if name in _outputs.REGISTRY else "",
-                            f"level of {name}" + (" at its effect site" if name.endswith("_effect") else ""))
-             for name, terms in levels.items()}
+    level = {name: doc.rule(name, _sum(terms), unit, f"level of {name}" + (" at its effect site" if name.endswith("_effect") else ""))
+             for name, (unit, terms) in levels.items()}
 
     def get(name):
         return level.get(name, 0.0)
