@@ -249,11 +249,12 @@ class _Document:
         return term
 
     def referenced(self) -> set:
-        """The ids every rule, rate and event refers to."""
-        seen, names = set(), set()
-        stack = [*self.rules.values(), *self.rates.values()]
+        """The ids that the rules, rates and events refer to, as :meth:`mathml` writes them."""
+        roots = [*self.rules.values(), *self.rates.values()]
         for _, trigger, assignments in self.events:
-            stack += [trigger, *(term for _, term in assignments)]
+            roots += [trigger, *(term for _, term in assignments)]
+        seen, names = set(), set()
+        stack = [argument for root in roots if isinstance(root, Term) for argument in root.args]
         while stack:
             term = stack.pop()
             if not isinstance(term, Term) or id(term) in seen:
@@ -261,6 +262,8 @@ class _Document:
             seen.add(id(term))
             if term.op == "ci":
                 names.add(term.args[0])
+            elif id(term) in self.named:
+                names.add(self.named[id(term)])  # written by name; its own rule is a root
             else:
                 stack.extend(term.args)
         return names
@@ -485,6 +488,11 @@ def _document(regimens, patient, days, parameters) -> _Document:
         term = getattr(loop, field)
         if id(term) not in doc.named:
             doc.rule(_LOOP_IDS.get(field, field), term, _LOOP_UNITS.get(field, "1"), _LOOP_MEANINGS[field])
+    # FSH and inhibin B relative to the healthy man: the very nodes slow_rates and
+    # clinical_outputs build (identical expressions are one node), named here
+    inhibin = eq.inhibin_b(m.sertoli, s[4], _daily.late_germ_cells(s, c), c.inhibin_germ_share)
+    doc.rule("inhibin_B_rel", inhibin, "1", "inhibin B relative to the healthy man")
+    doc.rule("FSH_rel", eq.fsh_secretion(loop.LH, inhibin, c.kappa_I), "1", "FSH relative to the healthy man")
     doc.rate("u", (loop.u_next - u) / tau)
     A, B = [0.0] * len(s), [0.0] * len(s)
     _daily.slow_rates(u, loop, s, continuous, c, m, A, B)

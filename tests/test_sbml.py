@@ -73,6 +73,9 @@ def test_untreated_document_holds_the_plain_models_steady_state():
     expected = steady_state(patient)
     for name in ("T", "free_T", "E2", "LH", "FSH", "ITT", "inhibin_B", "sperm", "testis_volume"):
         assert document.rules[name].value == pytest.approx(expected[name], rel=1e-12), name
+    # named intermediates are the nodes the model uses, not copies beside them
+    referenced = document.referenced()
+    assert {"FSH_rel", "inhibin_B_rel", "LH_rel", "E2_rel", "ER_signal", "free_T_0"} <= referenced
     # the fast loop is closed at the initial state: u_next(u0) = u0
     assert document.rules["u_next"].value == pytest.approx(document.quantities["u"]["value"], rel=1e-9)
     # every slow state is at rest
