@@ -24,6 +24,7 @@ hpg.patients     patient parameters and presets
 hpg.checks       the argument checks every entry point shares
 hpg.cohorts      documented parameter distributions, cohorts run in parallel
 hpg.pulses       the pulse-level model; Cluster pulse detection
+hpg.sbml         the daily model as SBML (export), generated from the same equations, for COPASI or tellurium
 hpg.leydig       inside the Leydig cell: LHCGR -> cAMP -> PKA -> StAR -> testosterone, minute by minute
 hpg.validation   every row of clinical_targets.csv against the model: report()
 hpg.plots        plotting shared by figures and widgets, with alt text (describe*)
@@ -41,7 +42,7 @@ import importlib
 from ._version import __version__
 
 _SUBMODULES = ("checks", "cohorts", "daily", "drugs", "equations", "leydig", "model", "outputs", "parameters", "patients", "plots", "pulses",
-               "toy", "units", "validation", "widgets")
+               "sbml", "toy", "units", "validation", "widgets")
 # The public API of DESIGN.md section 3: name -> module that defines it (imported on first use).
 _API = {
     "simulate": "model",
