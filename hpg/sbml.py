@@ -576,17 +576,18 @@ def _drug_exposure(doc, tape, traced, regimens, days, time, c):
     def get(name):
         return level.get(name, 0.0)
 
-    # the drug effects: the composition of hpg.daily.exposures, on the same equations
-    effects = {
-        "T_exo": (get("exogenous_T"), "ng/dL", "serum testosterone from the drug"),
-        "antagonist": (eq.er_alpha_antagonism(get("enclomiphene_effect"), c.K_enclomiphene,
-                                              get("tamoxifen") + get("N_desmethyltamoxifen"), c.K_tamoxifen),
-                       "1", "ERalpha occupancy by SERMs relative to baseline estradiol's"),
-        "inhibition": (eq.aromatase_inhibition(get("anastrozole_effect"), c.IC50_anastrozole), "1", "share of aromatase activity blocked"),
-        "hcg_LH_equivalents": (eq.hcg_lh_equivalents(get("hcg"), c.hCG_max, c.K_hCG), "1", "hCG as LH-receptor stimulus, in units of healthy LH"),
-        "gonadorelin_rel": (get("gonadorelin") / c.gonadorelin_ref, "1", "gonadorelin relative to healthy mean GnRH"),
-        "gonadorelin_continuous": (_sum(continuous) / c.gonadorelin_ref, "1", "the part of gonadorelin the receptor sees as continuous, relative to healthy mean GnRH"),
+    # the drug effects: hpg.daily.drug_effects itself, on the traced levels
+    values = _daily.drug_effects(get("exogenous_T"), get("enclomiphene_effect"), get("tamoxifen"), get("N_desmethyltamoxifen"),
+                                get("anastrozole_effect"), get("hcg"), get("gonadorelin"), _sum(continuous), c)
+    meanings = {
+        "T_exo": ("ng/dL", "serum testosterone from the drug"),
+        "antagonist": ("1", "ERalpha occupancy by SERMs relative to baseline estradiol's"),
+        "inhibition": ("1", "share of aromatase activity blocked"),
+        "hcg_LH_equivalents": ("1", "hCG as LH-receptor stimulus, in units of healthy LH"),
+        "gonadorelin_rel": ("1", "gonadorelin relative to healthy mean GnRH"),
+        "gonadorelin_continuous": ("1", "the part of gonadorelin the receptor sees as continuous, relative to healthy mean GnRH"),
     }
+    effects = {sid: (value, *meanings[sid]) for sid, value in zip(meanings, values)}
     return tuple(doc.rule(sid, *spec) for sid, spec in effects.items())
 
 
