@@ -18,6 +18,7 @@ import math
 import numpy as np
 
 from . import model as _model
+from .arguments import whole
 from .patients import PATIENT_PARAMETERS, Patient
 
 __all__ = ["cohort", "VARIATION", "draw"]
@@ -62,18 +63,13 @@ def cohort(regimens=(), n: int = 1000, days: float = 365, seed=0, *, patient: Pa
     ``seed`` (an int or a NumPy ``SeedSequence``) makes the draw reproducible.
     ``patient`` is the preset (or Patient) the cohort varies around (default: healthy).
     """
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n must be a whole number >= 1, got {n!r}")
-    if n > 100_000:
-        raise ValueError(f"n must be at most 100000, got {n!r}")
-    if seed is None or isinstance(seed, bool) or not isinstance(seed, (int, np.integer, np.random.SeedSequence)):
-        raise TypeError(f"seed must be an int (for a reproducible cohort), got {seed!r}")
-    if not isinstance(seed, np.random.SeedSequence) and seed < 0:
-        raise ValueError(f"seed must be a whole number >= 0, got {seed!r}")
-    _model._check_steps_per_day(steps_per_day)
+    n = whole("n", n, low=1, high=100_000)
+    if not isinstance(seed, np.random.SeedSequence):
+        seed = whole("seed", seed, low=0)
     regimens = _model._regimens(regimens)
     base = _model._patient(patient)
     days = _model._days(days)
+    steps_per_day = _model._check_steps_per_day(steps_per_day, days)
     params = draw(int(n), seed, base)
     kernel = _model._Kernel(params, np)
     t, values = _model._run(kernel, regimens, days, steps_per_day, int(n))

@@ -38,6 +38,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .arguments import real as _number
+from .arguments import shown as _shown
 from .parameters import value as _v
 
 __all__ = ["Drug", "Species", "Study", "Regimen", "Infusion", "DRUGS", "catalogue", "names", "LN2"]
@@ -440,30 +442,12 @@ def catalogue() -> list[dict]:
     ]
 
 
-def _shown(value) -> str:
-    """A value as the caller wrote it, for error messages (NumPy scalars as plain numbers)."""
-    return repr(value.item() if isinstance(value, np.generic) else value)
-
-
-def _number(argument: str, value, *, allow_none=False, positive=False, signed=False) -> float | None:
-    """``value`` as a finite float, or a clear error naming ``argument``: it must be >= 0
-    (> 0 with ``positive``; any sign with ``signed``)."""
-    if value is None and allow_none:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{argument} must be a real number, got {type(value).__name__} {value!r}")
-    shown, value = _shown(value), float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{argument} must be finite, got {shown}")
-    if positive and value <= 0:
-        raise ValueError(f"{argument} must be > 0, got {shown}")
-    if not positive and not signed and value < 0:
-        raise ValueError(f"{argument} must be >= 0, got {shown}")
-    return value
+#: Other spellings of a unit: the book writes micrograms "µg" (micro sign or Greek mu).
+UNIT_SPELLINGS = {"\u00b5g": "ug", "\u03bcg": "ug"}
 
 
 def _check_unit(drug: Drug, unit) -> None:
-    if unit is not None and unit != drug.unit:
+    if unit is not None and (not isinstance(unit, str) or UNIT_SPELLINGS.get(unit, unit) != drug.unit):
         raise ValueError(f"unit {unit!r} is wrong for {drug.name}: its doses are in {drug.unit!r}")
 
 
@@ -511,16 +495,21 @@ class Regimen:
     _drug: Drug = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
-        object.__setattr__(self, "every", _number("every", self.every, allow_none=True, positive=True))
+        every = _number("every", self.every, allow_none=True, positive=True)
+        if every is not None and every < MINUTES:
+            raise ValueError(f"every must be at least one minute (1/1440 day, {MINUTES:.6g}), got {_shown(self.every)}")
+        object.__setattr__(self, "every", every)
         _check_schedule(self, "dose")
 
     def dose_count(self, horizon: float) -> int:
-        """How many doses are given: times ``start + j*every`` before ``stop`` (or, with
-        no ``stop``, up to ``horizon``)."""
+        """How many doses a run of ``horizon`` days sees: times ``start + j*every`` before
+        ``stop``, counted up to the first one after the run (later doses change nothing in it)."""
         if self.every is None:
             return 1
-        end = self.stop if self.stop is not None else horizon + self.every
-        return max(math.ceil((end - self.start) / self.every - 1e-9), 0)
+        end = min(self.stop, horizon + self.every) if self.stop is not None else horizon + self.every
+        if end <= self.start:
+            return 0
+        return math.ceil((end - self.start) / self.every - 1e-9)
 
     def mean_rate(self) -> float:
         """Average dose per day while the regimen runs (a single dose has none)."""
@@ -583,6 +572,8 @@ def _train(drug: Drug, t: np.ndarray, dose: float, start: float, every: float, c
     the last dose time not after ``t``: a geometric series, so the cost does not grow
     with the number of doses and every exponent is <= 0 (no overflow).
     """
+    if count == 0:
+        return {species.name: np.zeros_like(t) for species in drug.species}
     out = {}
     since = t - start
     given = since >= 0
@@ -597,6 +588,36 @@ def _train(drug: Drug, t: np.ndarray, dose: float, start: float, every: float, c
                 total += ci * decay * series
             total = np.where(given, dose * total, 0.0)
         out[species.name] = np.maximum(total, 0.0)
+    return out
+
+
+def single_doses(drug: Drug, t: np.ndarray, times, amounts) -> dict[str, np.ndarray]:
+    """Superpose single doses of ``drug`` (``amounts`` given at ``times``, days) at times ``t``.
+
+    For one exponential mode, the amount left just after dose ``j`` is
+    ``a_j = a_(j-1) exp(-k (tau_j - tau_(j-1))) + d_j``, and the level at ``t`` is
+    ``a_J exp(-k (t - tau_J))`` for the last dose ``tau_J <= t``: one pass over the doses and
+    one over ``t``, so a dose a day costs time in proportion to the days, not their square.
+    """
+    order = np.argsort(np.asarray(times, dtype=float), kind="stable")
+    tau = np.asarray(times, dtype=float)[order]
+    dose = np.asarray(amounts, dtype=float)[order].tolist()
+    last = np.searchsorted(tau, t, side="right") - 1  # the last dose at or before t (-1: none yet)
+    given = last >= 0
+    J = np.maximum(last, 0)
+    since = np.where(given, t - tau[J], 0.0)
+    out = {}
+    for species in drug.species:
+        k, c = species.coefficients()
+        total = np.zeros_like(t)
+        for ki, ci in zip(k, c):
+            carried = np.exp(-ki * np.diff(tau, prepend=tau[0])).tolist()
+            left, amount = [], 0.0
+            for decay, d in zip(carried, dose):
+                amount = amount * decay + d
+                left.append(amount)
+            total += ci * np.asarray(left)[J] * np.exp(-ki * since)
+        out[species.name] = np.where(given, np.maximum(total, 0.0), 0.0)
     return out
 
 

@@ -38,6 +38,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from . import drugs as _drugs
+from .arguments import whole as _whole
 from .parameters import value as _v
 from .patients import Patient
 
@@ -158,11 +159,20 @@ def drug_inputs(regimens, t: np.ndarray, horizon: float) -> dict[str, np.ndarray
     t = np.asarray(t, dtype=float)
     conc = {name: np.zeros_like(t) for name in _SPECIES_NAMES}
     continuous = np.zeros_like(t)
+    singles = {}  # drug -> regimens that give it once in this run: superposed in one pass
     for regimen in regimens:
+        if isinstance(regimen, _drugs.Regimen) and not regimen._drug.pulse_averaged and regimen.dose_count(horizon) == 1:
+            singles.setdefault(regimen.drug, []).append(regimen)
+            continue
         for name, values in regimen.concentrations(t, horizon).items():
             conc[name] += values
             if name == "gonadorelin":
                 continuous += values * regimen.continuous_fraction()
+    for drug, group in singles.items():
+        levels = (group[0].concentrations(t, horizon) if len(group) == 1 else
+                  _drugs.single_doses(_drugs.DRUGS[drug], t, [r.start for r in group], [r.dose for r in group]))
+        for name, values in levels.items():
+            conc[name] += values
     return {
         "species": conc,
         "Texo": conc["exogenous_T"],
@@ -565,9 +575,20 @@ def _days(days) -> float:
     return days
 
 
-def _check_steps_per_day(steps_per_day) -> None:
-    if isinstance(steps_per_day, bool) or not isinstance(steps_per_day, int) or steps_per_day < 1:
-        raise ValueError(f"steps_per_day must be a whole number >= 1, got {steps_per_day!r}")
+MAX_STEPS_PER_DAY = 1440  # one step a minute: finer belongs to the pulse model
+MAX_STEPS = 146_000  # integration steps in one run: a century at 4 steps a day (a few seconds)
+
+
+def _check_steps_per_day(steps_per_day, days: float) -> int:
+    """``steps_per_day`` as an int, bounded so that a run's work stays bounded."""
+    steps = _whole("steps_per_day", steps_per_day, low=1)
+    if steps > MAX_STEPS_PER_DAY:
+        raise ValueError(f"steps_per_day must be at most {MAX_STEPS_PER_DAY} (one step a minute; "
+                         f"hpg.simulate_pulses resolves minutes), got {_drugs._shown(steps_per_day)}")
+    if days * steps > MAX_STEPS:
+        raise ValueError(f"days x steps_per_day must be at most {MAX_STEPS:,} integration steps (for example "
+                         f"36500 days at 4 steps a day), got days={days:g} x steps_per_day={steps} = {days * steps:,.0f}")
+    return steps
 
 
 def _run(kernel, regimens, days, steps_per_day, n):
@@ -624,7 +645,7 @@ def simulate(regimens=(), patient: Patient | str | None = None, days: float = 36
     regimens = _regimens(regimens)
     patient = _patient(patient)
     days = _days(days)
-    _check_steps_per_day(steps_per_day)
+    steps_per_day = _check_steps_per_day(steps_per_day, days)
     kernel = _Kernel(patient.values(), math)
     t, values = _run(kernel, regimens, days, steps_per_day, None)
     return Result(t=t, values=values, units={k: UNITS[k] for k in values}, patient=patient, regimens=regimens)

@@ -81,6 +81,7 @@ import numpy as np
 
 from . import drugs as _drugs
 from . import model as _model
+from .arguments import whole as _whole
 from .parameters import value as _v
 
 __all__ = ["UNITS", "PulseResult", "clearance", "detect_pulses", "measure", "simulate_pulses"]
@@ -178,7 +179,9 @@ def _gonadorelin_level(regimens, t_days: np.ndarray, horizon: float) -> np.ndarr
         if r.drug != "gonadorelin":
             continue
         if isinstance(r, _drugs.Infusion):
-            stop = r.stop if r.stop is not None else horizon + 1.0
+            # An open-ended infusion runs past the end of the run (as in hpg.drugs): never
+            # to a stop before its start, which would integrate it backwards.
+            stop = r.stop if r.stop is not None else max(horizon, r.start) + 1.0
             level += _drugs._infusion(drug, t_days, r.rate, r.start, stop)["gonadorelin"]
         else:
             every = r.every if r.every is not None else 1.0
@@ -417,18 +420,19 @@ def _hours(hours) -> float:
 
 
 def _seed(seed) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be an int (runs are reproducible), got {type(seed).__name__} {seed!r}")
-    if seed < 0:
-        raise ValueError(f"seed must be a whole number >= 0, got {seed!r}")
-    return int(seed)
+    return _whole("seed", seed, low=0)
 
 
 def _shorthand(gonadorelin, interval, dose) -> tuple:
     if gonadorelin is not None and (not isinstance(gonadorelin, str) or gonadorelin not in GONADORELIN):
         raise ValueError(f"gonadorelin must be one of None, 'pulsatile', 'continuous', got {gonadorelin!r}")
+    shown = _drugs._shown(interval)
     interval = _drugs._number("interval", interval, positive=True)
+    if interval < 1.0:
+        raise ValueError(f"interval must be at least 1 minute (the model's time step), got {shown}")
     dose = _drugs._number("dose", dose)
+    if not math.isfinite(dose * 1440.0 / interval):
+        raise ValueError(f"dose / interval must be a finite amount per day, got dose {_drugs._shown(dose)} ug every {shown} min")
     if gonadorelin is None:
         return ()
     if gonadorelin == "pulsatile":
@@ -517,9 +521,7 @@ def detect_pulses(t, y, *, cv: float | None = None, sd_floor: float = 0.0, nadir
     y = np.asarray(y, dtype=float)
     if t.shape != y.shape or t.ndim != 1:
         raise ValueError(f"t and y must be 1-D arrays of the same length, got shapes {t.shape} and {y.shape}")
-    for name, count in (("nadir", nadir), ("peak", peak)):
-        if isinstance(count, bool) or not isinstance(count, (int, np.integer)) or count < 1:
-            raise ValueError(f"{name} must be a whole number >= 1 (samples per cluster), got {count!r}")
+    nadir, peak = _whole("nadir", nadir, low=1), _whole("peak", peak, low=1)
     cv = _v("assay_cv_LH") if cv is None else _drugs._number("cv", cv)
     sd_floor = _drugs._number("sd_floor", sd_floor)
     t_up, t_down = _drugs._number("t_up", t_up, positive=True), _drugs._number("t_down", t_down, positive=True)

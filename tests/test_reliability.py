@@ -225,6 +225,15 @@ def test_decimal_and_fraction_are_refused_everywhere_alike(where, value):
         take(value)
 
 
+@pytest.mark.parametrize("value", [1.5, 2.0, "2", True])
+def test_a_whole_number_of_the_wrong_type_is_a_type_error_everywhere(value):
+    for where, take in WHOLE_TAKERS.items():
+        with pytest.raises(TypeError, match=mentions("whole number", repr(value))):
+            take(value)
+    with pytest.raises(TypeError, match=mentions("peak", "whole number", repr(value))):
+        hpg.pulses.detect_pulses(np.arange(20) / 6, np.ones(20), peak=value)
+
+
 @pytest.mark.parametrize("value", [2.5, "2", True, None, Decimal(2)])
 def test_cohort_n_and_seed_raise_the_same_exception_for_the_same_mistake(value):
     with pytest.raises(Exception) as n_error:
@@ -239,7 +248,7 @@ def test_cohort_n_and_seed_raise_the_same_exception_for_the_same_mistake(value):
 def test_micrograms_may_be_written_as_the_book_writes_them(unit):
     assert R("gonadorelin", 10, every=90 / 1440, unit=unit).dose == 10
     assert I("gonadorelin", 160, unit=unit).rate == 160
-    with pytest.raises(ValueError, match=mentions("unit", repr(unit), "'mg'")):
+    with pytest.raises(ValueError, match=mentions("unit", repr(unit), "'IU'")):
         R("hcg", 250, unit=unit)
 
 
