@@ -8,7 +8,9 @@
 """
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -67,3 +69,57 @@ def test_chromium_installed_on_path_passes(bare_path, tmp_path):
     result = ensure_chromium(bare_path, "tests/test_browser.py", "-k", "no_request_leaves")
     assert "install -y -qq chromium" in (tmp_path / "apt-get.log").read_text()
     assert result.returncode == 0, result.stderr
+
+
+# --------------------------------------------------------------------------- node_modules
+def node_modules_complete(folder: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(["node", str(ROOT / "scripts" / "node-modules-complete.js"), str(folder)],
+                          capture_output=True, text=True, timeout=60)
+
+
+@pytest.fixture()
+def installed(tmp_path):
+    """A folder with the book's package-lock.json and a node_modules holding every package it lists
+    (each reduced to its package.json), stamped as installed."""
+    shutil.copy2(ROOT / "package-lock.json", tmp_path / "package-lock.json")
+    packages = [name for name in json.loads((ROOT / "package-lock.json").read_text())["packages"] if name]
+    for name in packages:
+        (tmp_path / name).mkdir(parents=True, exist_ok=True)
+        (tmp_path / name / "package.json").write_text("{}")
+    (tmp_path / "node_modules" / ".installed").write_text("stamp\n")
+    return tmp_path, packages
+
+
+def test_a_complete_node_modules_passes(installed):
+    folder, _ = installed
+    result = node_modules_complete(folder)
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_partly_deleted_node_modules_is_detected_despite_its_stamp(installed):
+    folder, packages = installed
+    shutil.rmtree(folder / "node_modules" / "mathjax")
+    result = node_modules_complete(folder)
+    assert result.returncode == 1
+    assert "node_modules/mathjax" in result.stderr
+
+
+def test_setup_reinstalls_node_modules_when_the_check_fails():
+    setup = (ROOT / "scripts" / "setup-env.sh").read_text()
+    condition = next(line for line in setup.splitlines() if "node_modules/.installed" in line and line.startswith("if"))
+    assert "node scripts/node-modules-complete.js" in condition, condition
+
+
+# --------------------------------------------------------------------------- scripts/site
+def test_a_port_in_use_is_named_in_one_line_before_building():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run([str(ROOT / "scripts" / "site")], cwd=ROOT, env={**os.environ, "PORT": str(port)},
+                                capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert result.stdout == "", "scripts/site started building although it could not serve"
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(port) in lines[0] and "PORT=" in lines[0], result.stderr
+    assert "Traceback" not in result.stderr
