@@ -401,6 +401,7 @@ class PulseResult(_model.Result):
 
     def mean(self, name: str, start: float, stop: float) -> float:
         """Time-average of output ``name`` from hour ``start`` to hour ``stop``."""
+        start, stop = _drugs._number("start", start, signed=True), _drugs._number("stop", stop, signed=True)
         values = self[name][(self.t >= start) & (self.t <= stop)]
         if len(values) < 2:
             raise ValueError(f"start and stop must enclose at least two minutes of the run ({self.t[0]:g}-{self.t[-1]:g} h), got {start!r}-{stop!r}")
@@ -459,7 +460,7 @@ def simulate_pulses(
     gonadorelin : ``None`` (no gonadorelin), ``"pulsatile"`` (``dose`` ug subcutaneously
         every ``interval`` minutes, by pump, from hour 0) or ``"continuous"`` (the same mean
         amount, ``dose / interval`` ug per minute, infused without pause).
-    interval : minutes between gonadorelin pulses (> 0); default 90.
+    interval : minutes between gonadorelin pulses (at least 1, the time step); default 90.
     dose : ug of gonadorelin per pulse (>= 0); default 10 (pump regimens: 5-20 ug every
         90-120 min, lutrelef_pi).
     regimens : any :class:`hpg.Regimen` or :class:`hpg.Infusion` (or a list), times in days as

@@ -177,6 +177,8 @@ NUMBER_TAKERS = {
     "simulate_pulses hours": lambda v: hpg.simulate_pulses(v),
     "simulate_pulses interval": lambda v: hpg.simulate_pulses(1, "pulsatile", interval=v),
     "simulate_pulses dose": lambda v: hpg.simulate_pulses(1, "pulsatile", dose=v),
+    "PulseResult.mean": lambda v: hpg.simulate_pulses(3).mean("LH", 0, v),
+    "measure every": lambda v: hpg.pulses.measure(hpg.simulate_pulses(1), every=v),
     "toy duration": lambda v: toy.simulate(v),
     "toy parameter": lambda v: toy.ToyParameters(a=v),
     "toy override": lambda v: toy.steady_state(K=v),
