@@ -480,8 +480,9 @@ class Regimen:
     """Repeated doses of one drug: ``dose`` (in the drug's unit) at ``start``,
     ``start + every``, ... for every dose time before ``stop`` (days).
 
-    ``every=None`` gives a single dose at ``start``; ``stop=None`` repeats to the
-    end of the simulation. ``unit=`` is optional and checked against the drug's unit.
+    ``every=None`` gives a single dose at ``start``; otherwise ``every`` is at least one
+    minute. ``stop=None`` repeats to the end of the simulation. ``unit=`` is optional and
+    checked against the drug's unit ("µg" is accepted for "ug").
 
     >>> Regimen("testosterone_cypionate", dose=100, every=7, start=0, stop=365)  # doctest: +SKIP
     """

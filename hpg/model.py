@@ -637,7 +637,8 @@ def simulate(regimens=(), patient: Patient | str | None = None, days: float = 36
     regimens : a :class:`hpg.Regimen` or :class:`hpg.Infusion`, a list of them, or ``[]``.
     patient : an :class:`hpg.Patient`, a preset name, or ``None`` (healthy).
     days : length of the run (> 0). Outputs are given once a day, from day 0.
-    steps_per_day : internal steps per day of the integrator (>= 1).
+    steps_per_day : internal steps per day of the integrator (1 to 1440, and at most 146,000
+        steps in all: ``days * steps_per_day``).
 
     Returns a :class:`Result`; raises :class:`SolverError` rather than return
     anything non-finite or negative.
