@@ -5,15 +5,15 @@ the value and what is allowed. Standard library only (the browser lab uses them 
 """
 from __future__ import annotations
 
-import numbers
-
 from . import drugs as _drugs
+from .arguments import shown, whole
 from .patients import PRESETS, Patient
 
-__all__ = ["check_regimens", "check_patient", "check_days", "check_steps_per_day", "MAX_DAYS", "MAX_STEPS_PER_DAY"]
+__all__ = ["check_regimens", "check_patient", "check_days", "check_steps_per_day", "MAX_DAYS", "MAX_STEPS_PER_DAY", "MAX_STEPS"]
 
 MAX_DAYS = 36500  # 100 years
-MAX_STEPS_PER_DAY = 48  # half-hour steps: finer than the fast loop's own timescale needs
+MAX_STEPS_PER_DAY = 1440  # one step a minute: finer belongs to the pulse model
+MAX_STEPS = 146_000  # integration steps in one run: a century at 4 steps a day
 
 
 def check_regimens(regimens) -> tuple:
@@ -50,7 +50,13 @@ def check_days(days) -> float:
     return days
 
 
-def check_steps_per_day(steps_per_day) -> int:
-    if isinstance(steps_per_day, bool) or not isinstance(steps_per_day, numbers.Integral) or not 1 <= steps_per_day <= MAX_STEPS_PER_DAY:
-        raise ValueError(f"steps_per_day must be a whole number >= 1 (at most {MAX_STEPS_PER_DAY}), got {steps_per_day!r}")
-    return int(steps_per_day)
+def check_steps_per_day(steps_per_day, days: float) -> int:
+    """``steps_per_day`` as an int, bounded so that a run's work stays bounded."""
+    steps = whole("steps_per_day", steps_per_day, low=1)
+    if steps > MAX_STEPS_PER_DAY:
+        raise ValueError(f"steps_per_day must be at most {MAX_STEPS_PER_DAY} (one step a minute; "
+                         f"hpg.simulate_pulses resolves minutes), got {shown(steps_per_day)}")
+    if days * steps > MAX_STEPS:
+        raise ValueError(f"days x steps_per_day must be at most {MAX_STEPS:,} integration steps (for example "
+                         f"36500 days at 4 steps a day), got days={days:g} x steps_per_day={steps} = {days * steps:,.0f}")
+    return steps

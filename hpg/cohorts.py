@@ -19,6 +19,7 @@ import numpy as np
 
 from . import daily as _daily
 from . import model as _model
+from .arguments import whole
 from .checks import check_days, check_patient, check_regimens, check_steps_per_day
 from .parameters import check as _check_parameters
 from .patients import PATIENT_PARAMETERS, Patient
@@ -81,18 +82,13 @@ def cohort(regimens=(), n: int = 1000, days: float = 365, seed=0, *, patient: Pa
     ``parameters`` and ``compiled`` are as in :func:`hpg.simulate`; without numba the men
     are simulated one after another in plain Python (about 0.1 s each).
     """
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n must be a whole number >= 1, got {n!r}")
-    if n > 100_000:
-        raise ValueError(f"n must be at most 100000, got {n!r}")
-    if seed is None or isinstance(seed, bool) or not isinstance(seed, (int, np.integer, np.random.SeedSequence)):
-        raise TypeError(f"seed must be an int (for a reproducible cohort), got {seed!r}")
-    if not isinstance(seed, np.random.SeedSequence) and seed < 0:
-        raise ValueError(f"seed must be a whole number >= 0, got {seed!r}")
-    steps_per_day = check_steps_per_day(steps_per_day)
+    n = whole("n", n, low=1, high=100_000)
+    if not isinstance(seed, np.random.SeedSequence):
+        seed = whole("seed", seed, low=0)
     regimens = check_regimens(regimens)
     base = check_patient(patient)
     days = check_days(days)
+    steps_per_day = check_steps_per_day(steps_per_day, days)
     parameters = _check_parameters(parameters)
     need = memory(n, days, steps_per_day)
     if need > MEMORY_BUDGET:

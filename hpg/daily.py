@@ -470,7 +470,7 @@ def run_scenario(scenario: dict) -> dict:
     {"drug": ..., "rate": ..., "start": ..., "stop": ..., "infusion": true}], "days": 730}``.
     Returns ``{"t": [...], "outputs": {name: [...]}, "units": {name: unit}}``. Bad input
     raises the same errors, naming the field, as :func:`hpg.simulate`."""
-    from .checks import check_days, check_patient, check_regimens
+    from .checks import check_days, check_patient, check_regimens, check_steps_per_day
     from .patients import Patient
 
     if not isinstance(scenario, dict):
@@ -489,5 +489,5 @@ def run_scenario(scenario: dict) -> dict:
     regimens = check_regimens(regimens)
     patient = check_patient(patient)
     days = check_days(scenario.get("days", 365))
-    t, values = run(regimens, patient.values(), days, scenario.get("steps_per_day", 2))
+    t, values = run(regimens, patient.values(), days, check_steps_per_day(scenario.get("steps_per_day", 2), days))
     return {"t": t, "outputs": values, "units": {name: _outputs.REGISTRY[name].unit for name in values}}

@@ -46,6 +46,8 @@ import numbers
 from dataclasses import dataclass, field
 from typing import Callable, NamedTuple
 
+from .arguments import real as _number
+from .arguments import shown as _shown
 from .parameters import DEFAULT, Parameters
 
 __all__ = ["Drug", "Species", "Study", "Regimen", "Infusion", "DRUGS", "catalogue", "names", "get", "levels", "LN2"]
@@ -443,33 +445,12 @@ def catalogue() -> list[dict]:
 
 
 # --------------------------------------------------------------------------- checking input
-def _shown(value) -> str:
-    """A value as the caller wrote it, for error messages (NumPy scalars as plain numbers)."""
-    item = getattr(value, "item", None)
-    if item is not None and getattr(value, "ndim", None) == 0:
-        value = item()
-    return repr(value)
-
-
-def _number(argument: str, value, *, allow_none=False, positive=False, signed=False) -> float | None:
-    """``value`` as a finite float, or a clear error naming ``argument``: it must be >= 0
-    (> 0 with ``positive``; any sign with ``signed``). NumPy scalars count as numbers."""
-    if value is None and allow_none:
-        return None
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{argument} must be a real number, got {type(value).__name__} {value!r}")
-    shown, value = _shown(value), float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{argument} must be finite, got {shown}")
-    if positive and value <= 0:
-        raise ValueError(f"{argument} must be > 0, got {shown}")
-    if not positive and not signed and value < 0:
-        raise ValueError(f"{argument} must be >= 0, got {shown}")
-    return value
+#: Other spellings of a unit: the book writes micrograms "µg" (micro sign or Greek mu).
+UNIT_SPELLINGS = {"\u00b5g": "ug", "\u03bcg": "ug"}
 
 
 def _check_unit(drug: Drug, unit) -> None:
-    if unit is not None and unit != drug.unit:
+    if unit is not None and (not isinstance(unit, str) or UNIT_SPELLINGS.get(unit, unit) != drug.unit):
         raise ValueError(f"unit {unit!r} is wrong for {drug.name}: its doses are in {drug.unit!r}")
 
 
@@ -503,8 +484,9 @@ class Regimen:
     """Repeated doses of one drug: ``dose`` (in the drug's unit) at ``start``,
     ``start + every``, ... for every dose time before ``stop`` (days).
 
-    ``every=None`` gives a single dose at ``start``; ``stop=None`` repeats to the
-    end of the simulation. ``unit=`` is optional and checked against the drug's unit.
+    ``every=None`` gives a single dose at ``start``; otherwise ``every`` is at least one
+    minute. ``stop=None`` repeats to the end of the simulation. ``unit=`` is optional and
+    checked against the drug's unit ("µg" is accepted for "ug").
 
     >>> Regimen("testosterone_cypionate", dose=100, every=7, start=0, stop=365)  # doctest: +SKIP
     """
@@ -518,7 +500,10 @@ class Regimen:
     _drug: Drug = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
-        object.__setattr__(self, "every", _number("every", self.every, allow_none=True, positive=True))
+        every = _number("every", self.every, allow_none=True, positive=True)
+        if every is not None and every < MINUTES:
+            raise ValueError(f"every must be at least one minute (1/1440 day, {MINUTES:.6g}), got {_shown(self.every)}")
+        object.__setattr__(self, "every", every)
         _check_schedule(self, "dose")
 
     def dose_count(self, horizon: float) -> int:
@@ -527,7 +512,9 @@ class Regimen:
         if self.every is None:
             return 1
         end = horizon + self.every if self.stop is None else min(self.stop, horizon + self.every)
-        return max(math.ceil((end - self.start) / self.every - 1e-9), 0)
+        if end <= self.start:  # starts after the run (or ends before it starts)
+            return 0
+        return math.ceil((end - self.start) / self.every - 1e-9)
 
     def dose_times(self, horizon: float) -> list[float]:
         """The times (days) of the doses given up to ``horizon``."""

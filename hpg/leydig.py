@@ -90,6 +90,9 @@ HORMONES = ("LH", "hCG")
 MAX_HOURS = 240.0  # ten days: longer belongs to the daily model (receptor loss, Leydig capacity)
 MAX_LEVEL = 1.0e6  # IU/L: far above any level in blood
 MAX_FACTOR = 10.0  # star and receptors, relative to healthy
+#: Smallest non-zero star and receptors: a millionth of a healthy cell already makes no
+#: testosterone above background, and levels near 1e-306 underflow the integrator.
+MIN_FACTOR = 1e-6
 
 
 def _constants() -> SimpleNamespace:
@@ -133,10 +136,11 @@ def _level(argument: str, value) -> float:
 
 
 def _factor(argument: str, value) -> float:
-    value = _drugs._number(argument, value)
-    if value > MAX_FACTOR:
-        raise ValueError(f"{argument} must lie between 0 and {MAX_FACTOR:g} (1 = healthy cell), got {_drugs._shown(value)}")
-    return value
+    factor = _drugs._number(argument, value)
+    if factor > MAX_FACTOR or 0 < factor < MIN_FACTOR:
+        raise ValueError(f"{argument} must be 0 or between {MIN_FACTOR:g} and {MAX_FACTOR:g} (1 = healthy cell), "
+                         f"got {_drugs._shown(value)}")
+    return factor
 
 
 def _hours(argument: str, value, *, allow_none=False) -> float | None:

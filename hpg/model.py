@@ -149,7 +149,8 @@ def simulate(regimens=(), patient: Patient | str | None = None, days: float = 36
     regimens : a :class:`hpg.Regimen` or :class:`hpg.Infusion`, a list of them, or ``[]``.
     patient : an :class:`hpg.Patient`, a preset name, or ``None`` (healthy).
     days : length of the run (> 0, at most 36500). Outputs are given once a day, from day 0.
-    steps_per_day : internal steps per day of the integrator (1-48).
+    steps_per_day : internal steps per day of the integrator (1 to 1440, and at most 146,000
+        steps in all: ``days * steps_per_day``).
     parameters : an :class:`hpg.parameters.Parameters` (default: the model's table).
     compiled : run the numba-compiled model (True), the plain-Python one (False), or the
         compiled one where numba is installed (None, the default). They agree to round-off.
@@ -160,7 +161,7 @@ def simulate(regimens=(), patient: Patient | str | None = None, days: float = 36
     regimens = check_regimens(regimens)
     patient = check_patient(patient)
     days = check_days(days)
-    steps_per_day = check_steps_per_day(steps_per_day)
+    steps_per_day = check_steps_per_day(steps_per_day, days)
     parameters = _check_parameters(parameters)
     if _use_compiled(compiled):
         from . import _compiled

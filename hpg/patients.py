@@ -8,10 +8,9 @@ changes a few documented parameters; the presets say which and why.
 """
 from __future__ import annotations
 
-import math
-import numbers
 from dataclasses import dataclass, fields, replace
 
+from .arguments import within
 from .parameters import fitted_values
 
 __all__ = ["Patient", "PATIENT_PARAMETERS", "PRESETS"]
@@ -50,6 +49,9 @@ class Patient:
     name: str = "custom"
 
     def __init__(self, name: str = "custom", **parameters):
+        """``name`` is a label, except that a preset's name starts from that preset:
+        ``Patient("obese")`` is ``Patient.preset("obese")``, as ``simulate(patient="obese")`` is.
+        ``parameters`` change single values."""
         unknown = set(parameters) - set(PATIENT_PARAMETERS)
         if unknown:
             raise TypeError(
@@ -57,8 +59,9 @@ class Patient:
                 f"known parameters: {', '.join(PATIENT_PARAMETERS)}"
             )
         object.__setattr__(self, "name", name)
+        preset = PRESETS[name]["parameters"] if isinstance(name, str) and name in PRESETS else {}
         for key, spec in PATIENT_PARAMETERS.items():
-            object.__setattr__(self, key, parameters.get(key, spec[0]))
+            object.__setattr__(self, key, parameters.get(key, preset.get(key, spec[0])))
         self.__post_init__()
 
     def __post_init__(self):
@@ -69,23 +72,14 @@ class Patient:
                 continue
             value = getattr(self, f.name)
             _, low, high, unit, _ = PATIENT_PARAMETERS[f.name]
-            if isinstance(value, bool) or not isinstance(value, numbers.Real):
-                raise TypeError(f"patient parameter {f.name} must be a real number, got {type(value).__name__} {value!r}")
-            if not math.isfinite(value) or not low <= value <= high:
-                raise ValueError(f"patient parameter {f.name} must be within {low}-{high} {unit}, got {value!r}")
-            object.__setattr__(self, f.name, float(value))
+            object.__setattr__(self, f.name, within(f"patient parameter {f.name}", value, low, high, unit))
 
     @classmethod
     def preset(cls, name: str, **changes) -> "Patient":
         """A documented patient type (see :data:`PRESETS`), optionally with ``changes``."""
         if not isinstance(name, str) or name not in PRESETS:
             raise ValueError(f"unknown patient preset {name!r}; known presets: {', '.join(PRESETS)}")
-        values = dict(PRESETS[name]["parameters"])
-        unknown = set(changes) - set(PATIENT_PARAMETERS)
-        if unknown:
-            raise TypeError(f"unknown patient parameter(s) {', '.join(sorted(unknown))}; known: {', '.join(PATIENT_PARAMETERS)}")
-        values.update(changes)
-        return cls(name=name, **values)
+        return cls(name, **changes)
 
     def with_(self, **changes) -> "Patient":
         """A copy with some parameters changed."""

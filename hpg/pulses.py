@@ -84,8 +84,9 @@ from . import drugs as _drugs
 from . import equations as eq
 from . import model as _model
 from . import outputs as _outputs
-from .parameters import DEFAULT, Parameters
+from .arguments import whole as _whole
 from .checks import check_patient, check_regimens
+from .parameters import DEFAULT, Parameters
 from .parameters import check as _check_parameters
 
 __all__ = ["UNITS", "PulseResult", "clearance", "detect_pulses", "measure", "simulate_pulses"]
@@ -366,6 +367,7 @@ class PulseResult(_model.Result):
 
     def mean(self, name: str, start: float, stop: float) -> float:
         """Time-average of output ``name`` from hour ``start`` to hour ``stop``."""
+        start, stop = _drugs._number("start", start, signed=True), _drugs._number("stop", stop, signed=True)
         values = self[name][(self.t >= start) & (self.t <= stop)]
         if len(values) < 2:
             raise ValueError(f"start and stop must enclose at least two minutes of the run ({self.t[0]:g}-{self.t[-1]:g} h), got {start!r}-{stop!r}")
@@ -385,18 +387,19 @@ def _hours(hours) -> float:
 
 
 def _seed(seed) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be an int (runs are reproducible), got {type(seed).__name__} {seed!r}")
-    if seed < 0:
-        raise ValueError(f"seed must be a whole number >= 0, got {seed!r}")
-    return int(seed)
+    return _whole("seed", seed, low=0)
 
 
 def _shorthand(gonadorelin, interval, dose) -> tuple:
     if gonadorelin is not None and (not isinstance(gonadorelin, str) or gonadorelin not in GONADORELIN):
         raise ValueError(f"gonadorelin must be one of None, 'pulsatile', 'continuous', got {gonadorelin!r}")
+    shown = _drugs._shown(interval)
     interval = _drugs._number("interval", interval, positive=True)
+    if interval < 1.0:
+        raise ValueError(f"interval must be at least 1 minute (the model's time step), got {shown}")
     dose = _drugs._number("dose", dose)
+    if not math.isfinite(dose * 1440.0 / interval):
+        raise ValueError(f"dose / interval must be a finite amount per day, got dose {_drugs._shown(dose)} ug every {shown} min")
     if gonadorelin is None:
         return ()
     if gonadorelin == "pulsatile":
@@ -424,7 +427,7 @@ def simulate_pulses(
     gonadorelin : ``None`` (no gonadorelin), ``"pulsatile"`` (``dose`` ug subcutaneously
         every ``interval`` minutes, by pump, from hour 0) or ``"continuous"`` (the same mean
         amount, ``dose / interval`` ug per minute, infused without pause).
-    interval : minutes between gonadorelin pulses (> 0); default 90.
+    interval : minutes between gonadorelin pulses (at least 1, the time step); default 90.
     dose : ug of gonadorelin per pulse (>= 0); default 10 (pump regimens: 5-20 ug every
         90-120 min, lutrelef_pi).
     regimens : any :class:`hpg.Regimen` or :class:`hpg.Infusion` (or a list), times in days as
@@ -487,9 +490,7 @@ def detect_pulses(t, y, *, cv: float | None = None, sd_floor: float = 0.0, nadir
     y = np.asarray(y, dtype=float)
     if t.shape != y.shape or t.ndim != 1:
         raise ValueError(f"t and y must be 1-D arrays of the same length, got shapes {t.shape} and {y.shape}")
-    for name, count in (("nadir", nadir), ("peak", peak)):
-        if isinstance(count, bool) or not isinstance(count, (int, np.integer)) or count < 1:
-            raise ValueError(f"{name} must be a whole number >= 1 (samples per cluster), got {count!r}")
+    nadir, peak = _whole("nadir", nadir, low=1), _whole("peak", peak, low=1)
     cv = DEFAULT["assay_cv_LH"] if cv is None else _drugs._number("cv", cv)
     sd_floor = _drugs._number("sd_floor", sd_floor)
     t_up, t_down = _drugs._number("t_up", t_up, positive=True), _drugs._number("t_down", t_down, positive=True)

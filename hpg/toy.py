@@ -29,14 +29,16 @@ Murray JD (2002), Mathematical Biology I, 3rd ed. (``murray2002``).
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
+from .arguments import real, whole
+
 __all__ = ["ToyParameters", "ToyResult", "simulate", "steady_state", "eigenvalues", "is_oscillatory"]
 
 OUTPUTS = ("GnRH", "LH", "T")
+MAX_POINTS = 100_000  # output times of one run: far more than any figure can show
 
 
 @dataclass(frozen=True)
@@ -67,11 +69,7 @@ class ToyParameters:
 
     def __post_init__(self):
         for field in fields(self):
-            value = getattr(self, field.name)
-            if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-                raise TypeError(f"{field.name} must be a real number, got {value!r}")
-            if not math.isfinite(value):
-                raise ValueError(f"{field.name} must be finite, got {value!r}")
+            object.__setattr__(self, field.name, real(field.name, getattr(self, field.name), signed=True))
         for name in ("a", "K", "b1", "b2", "b3", "g1"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be > 0, got {getattr(self, name)!r}")
@@ -143,10 +141,18 @@ def steady_state(parameters: ToyParameters | None = None, **overrides) -> dict[s
     p = _parameters(parameters, overrides)
     gain = p.g1 * p.g2 / (p.b1 * p.b2)
     low, high = p.exogenous_T / p.b3, (gain * p.a + p.exogenous_T) / p.b3
-    if high - low <= 1e-15 * max(1.0, high):
+
+    def excess(T):  # production minus clearance of testosterone: falls as T rises
+        return gain * float(p.feedback(T)) + p.exogenous_T - p.b3 * T
+
+    # The root lies in [low, high]; when it sits within round-off of an end (a steep
+    # feedback that is still fully on at ``high``), the signs there can tie: take that end.
+    if high - low <= 1e-15 * max(1.0, high) or excess(low) <= 0:
         T = low
+    elif excess(high) >= 0:
+        T = high
     else:
-        T = brentq(lambda T: gain * float(p.feedback(T)) + p.exogenous_T - p.b3 * T, low, high, xtol=1e-14, rtol=1e-12)
+        T = brentq(excess, low, high, xtol=1e-14, rtol=1e-12)
     R = float(p.feedback(T)) / p.b1
     L = p.g1 * R / p.b2
     return {"GnRH": R, "LH": L, "T": T}
@@ -195,7 +201,7 @@ def simulate(
     initial : starting values ``{"GnRH": ..., "LH": ..., "T": ...}`` (>= 0);
         by default the loop starts at a tenth of its set point, as after a
         sudden loss of all three hormones.
-    points : number of evenly spaced output times (>= 2).
+    points : number of evenly spaced output times (2 to 100,000).
 
     Uses :func:`scipy.integrate.solve_ivp` (LSODA, rtol 1e-8); a solver
     failure raises ``RuntimeError``.
@@ -203,22 +209,15 @@ def simulate(
     from scipy.integrate import solve_ivp
 
     p = _parameters(parameters, overrides)
-    if isinstance(duration, bool) or not isinstance(duration, (int, float, np.integer, np.floating)):
-        raise TypeError(f"duration must be a number of time units, got {duration!r}")
-    if not math.isfinite(duration) or duration <= 0:
-        raise ValueError(f"duration must be finite and > 0, got {duration!r}")
-    if isinstance(points, bool) or not isinstance(points, (int, np.integer)) or points < 2:
-        raise ValueError(f"points must be an integer >= 2, got {points!r}")
+    duration = real("duration", duration, positive=True)
+    points = whole("points", points, low=2, high=MAX_POINTS)
     if initial is None:
         start = steady_state(p)
         y0 = [0.1 * start[name] for name in OUTPUTS]
     else:
         if set(initial) != set(OUTPUTS):
             raise ValueError(f"initial must give exactly {', '.join(OUTPUTS)}, got {sorted(initial)}")
-        y0 = [float(initial[name]) for name in OUTPUTS]
-        for name, value in zip(OUTPUTS, y0):
-            if not math.isfinite(value) or value < 0:
-                raise ValueError(f"initial[{name!r}] must be finite and >= 0, got {value!r}")
+        y0 = [real(f"initial[{name!r}]", initial[name]) for name in OUTPUTS]
 
     def rhs(_t, y):
         R, L, T = y
@@ -228,8 +227,8 @@ def simulate(
             p.g2 * L - p.b3 * T + p.exogenous_T,
         ]
 
-    t = np.linspace(0.0, float(duration), int(points))
-    solution = solve_ivp(rhs, (0.0, float(duration)), y0, method="LSODA", t_eval=t, rtol=1e-8, atol=1e-10)
+    t = np.linspace(0.0, duration, points)
+    solution = solve_ivp(rhs, (0.0, duration), y0, method="LSODA", t_eval=t, rtol=1e-8, atol=1e-10)
     if not solution.success:
         raise RuntimeError(f"the toy loop could not be integrated: {solution.message}")
     # The exact solution never leaves the non-negative orthant; clip round-off only.

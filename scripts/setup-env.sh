@@ -1,7 +1,8 @@
 # Sourced by scripts/site and scripts/test: make the project's own environment, once.
 #   .venv/          Python 3.11+ virtual environment with requirements-dev.txt (locked) and hpg (editable)
 #   node_modules/   the site's third-party JavaScript, from package-lock.json (npm ci)
-# Each step is skipped when the lock file it installs from has not changed since the last run.
+# Each step is skipped when the lock file it installs from has not changed since the last run
+# (and, for node_modules, every package of the lock file is still there).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -38,7 +39,7 @@ mkdir -p .venv/etc/ipython
 echo 'c.IPKernelApp.log_level = "ERROR"' > .venv/etc/ipython/ipython_kernel_config.py
 
 want="$(stamp package.json package-lock.json)"
-if [ "$(cat node_modules/.installed 2>/dev/null)" != "$want" ]; then
+if [ "$(cat node_modules/.installed 2>/dev/null)" != "$want" ] || ! node scripts/node-modules-complete.js 2>/dev/null; then
     echo "==> installing the site's JavaScript from package-lock.json (npm ci)"
     npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
     echo "$want" > node_modules/.installed

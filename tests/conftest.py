@@ -6,6 +6,7 @@ takes a file lock and builds, the others wait and read the recorded result.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -85,3 +86,11 @@ def explorer_pages() -> dict[str, int]:
         if count := explorer_count(path):
             pages[path.relative_to(ROOT).with_suffix("").as_posix()] = count
     return pages
+
+
+def pytest_collection_finish(session):
+    """For scripts/chromium.sh: how many selected tests drive Chromium (marked ``browser``),
+    written to the file that HPG_BROWSER_TEST_COUNT names."""
+    report = os.environ.get("HPG_BROWSER_TEST_COUNT")
+    if report:
+        Path(report).write_text(str(sum(1 for item in session.items if item.get_closest_marker("browser"))))

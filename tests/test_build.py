@@ -107,6 +107,18 @@ def test_failing_cell_fails_the_build(tiny_book):
     assert "ZeroDivisionError" in result.stdout + result.stderr
 
 
+def test_a_failed_build_leaves_no_page_to_publish(tiny_book, tmp_path):
+    """No page of a failed build (here a notebook showing a traceback) stays in _build/html,
+    where it could be served or uploaded; the traceback is kept in _build/reports."""
+    result = tiny_book(cells=[nbformat.v4.new_markdown_cell("# Bad"), nbformat.v4.new_code_cell("1 / 0")])
+    assert result.returncode != 0
+    site = tmp_path / "_build" / "html"
+    left = [path for path in site.rglob("*") if path.is_file() and "ZeroDivisionError" in path.read_text(errors="ignore")]
+    assert not left, f"a failed build left its traceback in {left}"
+    assert not (site / "page.html").exists()
+    assert "ZeroDivisionError" in (tmp_path / "_build" / "reports" / "page.err.log").read_text()
+
+
 def test_every_notebook_page_offers_binder_colab_and_jupyterhub(site):
     settings = config()
     repository = settings["repository"]["url"].removeprefix("https://github.com/")

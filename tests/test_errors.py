@@ -150,9 +150,10 @@ def test_days_that_is_not_a_number(runner):
 
 
 @pytest.mark.parametrize("runner", RUNNERS)
-@pytest.mark.parametrize("steps", [0, -1, 1.5, True])
-def test_bad_steps_per_day(runner, steps):
-    with pytest.raises(ValueError, match=mentions("steps_per_day", repr(steps), ">= 1")):
+@pytest.mark.parametrize("steps, error, allowed", [(0, ValueError, ">= 1"), (-1, ValueError, ">= 1"),
+                                                   (1.5, TypeError, "whole number"), (True, TypeError, "whole number")])
+def test_bad_steps_per_day(runner, steps, error, allowed):
+    with pytest.raises(error, match=mentions("steps_per_day", repr(steps), allowed)):
         RUNNERS[runner](days=10, steps_per_day=steps)
 
 
@@ -179,11 +180,12 @@ def test_patient_of_the_wrong_type(runner, patient):
 
 
 @pytest.mark.parametrize(
-    "n, allowed",
-    [(0, ">= 1"), (-3, ">= 1"), (2.5, "whole number"), (True, "whole number"), ("5", "whole number"), (100_001, "at most 100000")],
+    "n, error, allowed",
+    [(0, ValueError, ">= 1"), (-3, ValueError, ">= 1"), (2.5, TypeError, "whole number"), (True, TypeError, "whole number"),
+     ("5", TypeError, "whole number"), (100_001, ValueError, "at most 100000")],
 )
-def test_bad_cohort_size(n, allowed):
-    with pytest.raises(ValueError, match=mentions("n must", repr(n), allowed)):
+def test_bad_cohort_size(n, error, allowed):
+    with pytest.raises(error, match=mentions("n must", repr(n), allowed)):
         hpg.cohort([], n=n, days=10)
 
 

@@ -172,7 +172,7 @@ def test_result_api():
         ({"hcg": float("nan")}, "hcg", "finite"),
         ({"lh": 1e7}, "lh", "at most"),
         ({"star": -0.1}, "star", ">= 0"),
-        ({"star": 11.0}, "star", "between 0 and 10"),
+        ({"star": 11.0}, "star", "0 or between 1e-06 and 10"),
         ({"receptors": float("inf")}, "receptors", "finite"),
         ({"hours": 0.0}, "hours", "> 0"),
         ({"hours": 1000.0}, "hours", "at most 240"),

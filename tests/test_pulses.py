@@ -353,7 +353,7 @@ def test_bad_output_name_and_hour():
     "kwargs, pieces",
     [
         ({"nadir": 0}, ("nadir", "0", ">= 1")),
-        ({"peak": 1.5}, ("peak", "1.5", ">= 1")),
+        ({"peak": 0}, ("peak", "0", ">= 1")),
         ({"cv": -0.1}, ("cv", "-0.1", ">= 0")),
         ({"cv": 0.0}, ("cv", "sd_floor", "0")),
         ({"t_up": 0}, ("t_up", "0", "> 0")),

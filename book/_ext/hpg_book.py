@@ -3,9 +3,11 @@
 * version and release come from ``hpg/_version.py`` (the package and the book share one number);
 * the footer of every page shows that version, the build date and the licences;
 * every page carries the "educational material, not medical advice" notice;
-* the notebook execution cache lives in a folder keyed to a hash of ``hpg/`` and the locked
-  requirements, so a change to the model or a library re-executes every notebook and the site
-  never publishes outputs of older code;
+* the notebook execution cache lives in a folder keyed to a hash of everything the notebooks'
+  outputs depend on (the whole of ``hpg/`` with its data, data files in ``book/``, the locked
+  requirements, the Python version), so a change to any of them re-executes every notebook and
+  the site never publishes outputs of older code or data; caches of other keys are removed;
+* a failed build leaves no site: ``_build/html`` is removed (tracebacks go to ``_build/reports``);
 * the copyright line runs from the first year in ``_config.yml`` to the year of the build.
 """
 from __future__ import annotations
@@ -14,7 +16,13 @@ import datetime as _dt
 import hashlib
 import html
 import re
+import shutil
+import sys
 from pathlib import Path
+
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "hpg"
@@ -34,15 +42,36 @@ def package_version() -> str:
     return match.group(1)
 
 
+#: Files beside the notebooks that a notebook may read (data, not pages or code of the build).
+NOTEBOOK_DATA = ("*.csv", "*.tsv", "*.json", "*.txt", "*.npz", "*.npy", "*.parquet", "*.xlsx", "*.yml", "*.yaml")
+
+
+def execution_inputs() -> list[Path]:
+    """Every file that notebook outputs depend on besides the notebooks themselves: the whole
+    hpg package (code and its data, such as hpg/data/clinical_targets.csv), data files in
+    book/ that a notebook may read, the locked versions of every library and the package's
+    metadata."""
+    package = [path for path in PACKAGE.rglob("*") if path.is_file() and "__pycache__" not in path.parts]
+    data = [path for pattern in NOTEBOOK_DATA for path in (ROOT / "book").rglob(pattern)]
+    locks = [ROOT / name for name in ("requirements.txt", "requirements-dev.txt", "pyproject.toml")]
+    return sorted({*package, *data, *(path for path in locks if path.exists())})
+
+
 def execution_key() -> str:
-    """A short hash of what notebook outputs depend on besides the notebooks themselves:
-    every Python file in hpg/, and the locked versions of every library."""
-    digest = hashlib.sha256()
-    files = [*sorted(PACKAGE.rglob("*.py")), ROOT / "requirements.txt", ROOT / "requirements-dev.txt"]
-    for path in files:
-        digest.update(path.relative_to(ROOT).as_posix().encode())
+    """A short hash of :func:`execution_inputs` (names and contents) and of the Python version."""
+    digest = hashlib.sha256(sys.version.encode())
+    for path in execution_inputs():
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0")
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def prune_caches(keep: Path) -> None:
+    """Remove the execution caches of other keys beside ``keep`` (each holds every
+    notebook's outputs, megabytes that no later build reads)."""
+    for old in keep.parent.glob("hpg-*"):
+        if old != keep and old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def _configure(app, config):
@@ -55,6 +84,7 @@ def _configure(app, config):
     if not config.nb_execution_cache_path:  # a cache folder named in _config.yml wins
         cache = ROOT / "_build" / ".jupyter_cache" / f"hpg-{execution_key()}"
         config.nb_execution_cache_path = str(cache)
+        prune_caches(cache)
 
     options = dict(config.html_theme_options or {})
     options["extra_footer"] = (
@@ -89,7 +119,25 @@ def _page(app, pagename, templatename, context, doctree):
         context["body"] = context["body"].replace('<div role="list" class="citation-list">', '<div class="citation-list">')
 
 
+def _withdraw_failed_site(app, exception) -> None:
+    """A failed build publishes nothing: its site folder is removed, so no page of it (such
+    as a notebook showing a traceback) can be served or uploaded. myst-nb's execution
+    reports (the tracebacks) are kept beside it, in ``_build/reports``."""
+    failed = exception is not None or (app.keep_going and app._warncount)
+    if not failed or app.builder.format != "html":
+        return
+    site = Path(app.outdir)
+    reports, kept = site / "reports", site.parent / "reports"
+    if reports.is_dir():
+        shutil.rmtree(kept, ignore_errors=True)
+        shutil.move(str(reports), str(kept))
+    shutil.rmtree(site, ignore_errors=True)
+    where = f"; execution tracebacks are in {kept}" if kept.is_dir() else ""
+    logger.info(f"the build failed: removed {site} so that no page of it is published{where}")
+
+
 def setup(app):
     app.connect("config-inited", _configure)
+    app.connect("build-finished", _withdraw_failed_site)
     app.connect("html-page-context", _page, priority=900)  # after others add scripts
     return {"version": package_version(), "parallel_read_safe": True, "parallel_write_safe": True}
