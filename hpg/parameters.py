@@ -70,7 +70,7 @@ _MODEL = [
     _p("hypothalamus_k1", 1 / 30, "1/day", "extra adaptation rate per unit activity", "assumed (gonadotropins recover over 3-6 months after long suppression)"),
     _p("pituitary_k0", 1 / 90, "1/day", "adaptation rate of pituitary capacity without activity", "assumed (gonadotropins recover over 3-6 months after long suppression)"),
     _p("pituitary_k1", 1 / 30, "1/day", "extra adaptation rate per unit GnRH", "assumed (gonadotropins recover over 3-6 months after long suppression)"),
-    _p("leydig_k0", 0.00274, "1/day", "adaptation rate of Leydig capacity without LH", "assumed (atrophy over about a year); bounded below in the fit"),
+    _p("leydig_k0", 0.00274, "1/day", "adaptation rate of Leydig capacity without LH", "calibrated to the hormone rows (cov_hcg*, helo_clo_T, leder_ana), where the fit rests on its lower bound of 1/365 per day: in effect the assumption that Leydig capacity atrophies over about a year without LH"),
     _p("leydig_k1", 0.02245, "1/day", "extra adaptation rate per unit LH-receptor stimulus", "calibrated to cov_hcg*, helo_clo_T, leder_ana"),
     # --- Sertoli cells and spermatogenesis ---
     _p("sertoli_weight_FSH", 0.4, "1", "share of Sertoli support that FSH provides (the rest: ITT)", "assumed (mclachlan2002)"),

@@ -18,39 +18,13 @@ import numpy as np
 from scipy.optimize import least_squares
 
 import hpg
-from hpg import model, parameters, patients, validation
+from hpg import calibration, model, parameters, patients, validation
 from hpg.drugs import Regimen as R
 
-HORMONE_PARAMETERS = {
-    # name: (unused, low, high); "preset:<name>:<field>" for preset fields
-    "kappa_T": (2.0, 0.2, 20.0),
-    "kappa_E": (40.0, 0.05, 200.0),
-    "K_enclomiphene": (2.0, 0.1, 20.0),
-    "leydig_capacity_kappa": (30.0, 0.1, 100.0),
-    "leydig_k0": (1 / 365, 1 / 365, 1 / 10),
-    "leydig_k1": (1 / 20, 1 / 200, 1.0),
-    "K_hCG": (40.0, 5.0, 400.0),
-    "K_Leydig": (1.0, 0.2, 5.0),
-    "hCG_max": (1.6, 0.3, 10.0),
-    "leydig_basal": (0.05, 0.0, 0.2),
-    "E2_residual": (0.3, 0.0, 0.6),
-    "preset:secondary_hypogonadism:gnrh_drive": (0.5, 0.1, 1.5),
-    "preset:secondary_hypogonadism:leydig_capacity": (0.55, 0.1, 1.5),
-    "preset:aging:gnrh_drive": (1.0, 0.3, 2.5),
-    "preset:aging:leydig_capacity": (0.6, 0.1, 1.5),
-    "preset:aging:leydig_reserve": (0.6, 0.1, 3.0),
-    "preset:aging:aromatase": (1.4, 0.5, 3.0),
-    "preset:secondary_hypogonadism:aromatase": (1.1, 0.5, 3.0),
-    "preset:obese:gnrh_drive": (0.9, 0.3, 1.5),
-    "preset:gnrh_deficient:gnrh_drive": (0.02, 0.0001, 0.3),
-}
-
-SPERM_PARAMETERS = {
-    "sertoli_tau": (5.0, 1.0, 60.0),
-    "loss_max": (0.2, 0.01, 1.0),
-    "loss_K": (0.5, 0.05, 0.95),
-    "K_ITT": (0.2, 0.01, 2.0),
-}
+# What is fitted, within which bounds, to which rows: declared once in hpg.calibration
+# (the model card and the tests read the same declaration).
+HORMONE_PARAMETERS = calibration.GROUPS["hormones"].bounds  # name: (low, high); "preset:<name>:<field>" for preset fields
+SPERM_PARAMETERS = calibration.GROUPS["sperm"].bounds
 
 
 def current(name):
@@ -113,8 +87,7 @@ def sperm_residuals():
     return np.array(out)
 
 
-REPORT = ["cov_TE_LH", "cov_TE_FSH", "cov_TE_ITT", "cov_hcg125", "cov_hcg250", "cov_hcg500", "leder_ana",
-          "leder_ana_E2", "leder_ana_LH", "helo_clo_T", "helo_clo_E2", "helo_clo_LH", "shab_clo"]
+REPORT = list(calibration.GROUPS["hormones"].targets)
 
 
 DIFF_STEP = 1e-3
@@ -123,8 +96,8 @@ DIFF_STEP = 1e-3
 def fit(spec, residuals):
     names = list(spec)
     x0 = np.array([current(n) for n in names])
-    lo = np.array([spec[n][1] for n in names])
-    hi = np.array([spec[n][2] for n in names])
+    lo = np.array([spec[n][0] for n in names])
+    hi = np.array([spec[n][1] for n in names])
 
     def f(x):
         apply(names, x)
@@ -204,5 +177,5 @@ if __name__ == "__main__":
         fit_pulse_interval()
     else:
         DIFF_STEP = 0.03  # crossing times are interpolated between days: steps must move them
-        REPORT = ["hand_supp", "hand_rec"]
+        REPORT = list(calibration.GROUPS["sperm"].targets)
         fit(SPERM_PARAMETERS, sperm_residuals)
