@@ -163,7 +163,7 @@ def _hl(days: float) -> float:
 def _testosterone_ester(name: str, t_fraction: float, ester: str, sources: tuple[str, ...], studied: str, studies) -> Drug:
     # Two first-order steps: ester leaves the injection site (absorption half-life ~0.7 d,
     # which puts the peak at day ~2) and is released as testosterone with a half-life of
-    # ~4.5 d (pk_TE; cypionate taken as equivalent after schulte1980). Testosterone itself
+    # ~4.5 d (pk_TE; cypionate taken as equivalent, an assumption). Testosterone itself
     # is cleared within hours, so serum T = release rate / clearance.
     k_abs, k_rel = _hl(_v("ester_absorption_half_life")), _hl(_v("ester_release_half_life"))
     serum = Species(
@@ -267,8 +267,8 @@ _register(
         "testosterone_cypionate",
         CYPIONATE_T_FRACTION,
         "cypionate",
-        ("depotestosterone_pi", "schulte1980"),
-        "50-400 mg every 2-4 weeks (depotestosterone_pi); 200 mg once (pk_TC, schulte1980)",
+        ("depotestosterone_pi",),
+        "50-400 mg every 2-4 weeks (depotestosterone_pi); 200 mg once (pk_TC)",
         (Study("the Depo-Testosterone label", "depotestosterone_pi", (50.0, 400.0), (14.0, 28.0)),),
     )
 )
@@ -323,8 +323,8 @@ _register(
         ),
         {"enclomiphene": "10 h (wiehle2013)", "zuclomiphene": "13.7 d (calibrated to pk_clomiphene)", "overall": "about 5 d (clomid_pi)"},
         ("clomid_pi", "helo2017", "wiehle2013"),
-        "25 mg/day or every other day (helo2017, shabsigh2005)",
-        (Study("Helo 2017", "helo2017", 25.0, 1.0), Study("Shabsigh 2005", "shabsigh2005", 25.0, (1.0, 2.0))),
+        "25 mg/day (helo2017; shabsigh2005, as summarised in a review by the same group)",
+        (Study("Helo 2017", "helo2017", 25.0, 1.0), Study("Shabsigh 2005", "shabsigh2005", 25.0, 1.0)),
     )
 )
 _register(
@@ -365,8 +365,8 @@ _register(
         (_ANASTROZOLE, _effect_site(_ANASTROZOLE)),
         {"anastrozole": "50 h (arimidex_pi)"},
         ("arimidex_pi", "mauras2009", "leder2004"),
-        "1 mg/day (leder2004); 0.5-1 mg in other studies",
-        (Study("Leder 2004", "leder2004", 1.0, 1.0),),
+        "1 mg/day or 1 mg twice weekly for 12 weeks, the two arms of leder2004",
+        (Study("Leder 2004", "leder2004", 1.0, 1.0), Study("Leder 2004, twice-weekly arm", "leder2004", 1.0, 3.5)),
     )
 )
 _register(
@@ -401,8 +401,8 @@ _register(
         half_lives={"SC apparent": "24 min (lutrelef_pi)", "IV": "4 min (lutrelef_pi)"},
         sources=("lutrelef_pi", "hurley1987", "belchetz1978"),
         pulse_averaged=True,
-        studied_doses="5-20 ug per pulse every 90-120 min by pump (lutrelef_pi)",
-        studies=(Study("the Lutrelef label", "lutrelef_pi", (5.0, 20.0), (90 * MINUTES, 120 * MINUTES)),),
+        studied_doses="10-20 ug per pulse every 90 min (up to 120 min) by pump (ansm2019, the French Lutrelef SmPC)",
+        studies=(Study("the Lutrelef label", "ansm2019", (10.0, 20.0), (90 * MINUTES, 120 * MINUTES)),),
     )
 )
 
