@@ -7,7 +7,8 @@ here, the model card derives "fitted / not fitted" from :func:`in_sample`, and
 parameter in :mod:`hpg.parameters` ("calibrated to ..."), so the three cannot drift apart.
 
 A parameter named ``preset:<preset>:<field>`` is a field of a patient preset
-(:data:`hpg.patients.PRESETS`). A group may also fit untreated baselines of presets
+(:data:`hpg.patients.PRESETS`); ``cohort:<field>`` is the spread of a patient parameter in a
+virtual cohort (:data:`hpg.cohorts.VARIATION`). A group may also fit untreated baselines of presets
 (``baselines``); those are the published baselines the preset cites, not rows of the table.
 Standard library only (the lab page runs it in the browser).
 """
@@ -90,6 +91,21 @@ GROUPS: dict[str, FitGroup] = {
             "IC50_anastrozole": _HAND,
         },
         ("pk_TE", "pk_gel", "pk_clomiphene", "pk_tamoxifen", "pk_hcg", "pk_anastrozole"),
+    ),
+    "cohort": FitGroup(
+        "cohort",
+        "set by hand: the spread of each patient parameter in a virtual cohort (hpg.cohorts.VARIATION)",
+        {
+            "cohort:gnrh_drive": _HAND,
+            "cohort:pituitary_capacity": _HAND,
+            "cohort:leydig_capacity": _HAND,
+            "cohort:sertoli_capacity": _HAND,
+            "cohort:germ_reserve": _HAND,
+            "cohort:aromatase": _HAND,
+            "cohort:shbg": _HAND,
+        },
+        ("ref_LH", "ref_FSH", "ref_T", "ref_inhB", "ref_sperm", "ref_E2", "ref_SHBG"),
+        note="each spread is set so that the cohort's range matches one reference-range row",
     ),
     "by_hand": FitGroup(
         "by_hand",

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from hpg import calibration, parameters, patients, validation
+from hpg import calibration, cohorts, parameters, patients, validation
 
 ROWS = {row["id"] for row in validation.targets()}
 SOURCES = {p["name"]: p["source"] for p in parameters.table()}
@@ -33,7 +33,7 @@ def test_every_parameter_calibrated_in_its_source_is_declared():
 
 
 def test_every_declared_model_parameter_says_calibrated_in_its_source():
-    model_names = {name for name in DECLARED if not name.startswith("preset:")}
+    model_names = {name for name in DECLARED if ":" not in name}
     assert model_names <= set(SOURCES), sorted(model_names - set(SOURCES))
     assert model_names <= CALIBRATED, sorted(model_names - CALIBRATED)
 
@@ -42,6 +42,11 @@ def test_every_declared_model_parameter_says_calibrated_in_its_source():
 def test_every_declared_preset_field_exists(name):
     _, preset, field = name.split(":")
     assert field in patients.PRESETS[preset]["parameters"], name
+
+
+@pytest.mark.parametrize("name", sorted(n for n in DECLARED if n.startswith("cohort:")))
+def test_every_declared_cohort_spread_exists(name):
+    assert name.split(":")[1] in cohorts.VARIATION, name
 
 
 @pytest.mark.parametrize("name", sorted(CALIBRATED))
@@ -54,7 +59,7 @@ def test_the_rows_a_source_names_are_in_sample_for_that_parameter(name):
 def test_bounds_hold_the_current_values():
     for group in calibration.GROUPS.values():
         for name, (low, high) in group.bounds.items():
-            if low is None or name.startswith("preset:"):
+            if low is None or ":" in name:
                 continue
             assert low <= parameters.value(name) <= high, (name, low, parameters.value(name), high)
 
