@@ -107,20 +107,24 @@ GROUPS: dict[str, FitGroup] = {
         ("ref_LH", "ref_FSH", "ref_T", "ref_inhB", "ref_sperm", "ref_E2", "ref_SHBG"),
         note="each spread is set so that the cohort's range matches one reference-range row",
     ),
+    "desensitisation": FitGroup(
+        "desensitisation",
+        "set by hand so that continuous GnRH suppresses LH and FSH within days",
+        {"desens_on": _HAND},
+        ("belchetz",),
+    ),
     "by_hand": FitGroup(
         "by_hand",
         "set by hand against a published number that is not a row of the table",
         {
-            "desens_on": _HAND,
             "clomiphene_volume": _HAND,
             "tamoxifen_volume": _HAND,
             "desmethyltamoxifen_volume": _HAND,
             "aromatase_bmi_exponent": _HAND,
             "gonadorelin_ref": _HAND,
         },
-        ("belchetz",),
-        note="only desens_on is tied to a row (belchetz, qualitative); the others are tied to a label, "
-        "a study median or a preset baseline named in their source",
+        (),
+        note="each is tied to a label, a study median or a preset baseline named in its source, not to a row",
     ),
 }
 

@@ -232,7 +232,8 @@ _K_DESMETHYL = _hl(_v("desmethyltamoxifen_half_life"))
 # accumulation to steady state within 7 d, which this half-life reproduces.
 _K_ANASTROZOLE = _hl(_v("anastrozole_half_life"))
 _V_ANASTROZOLE = _v("anastrozole_volume")
-# hCG subcutaneous: peak at 12-18 h, elimination half-life 33-43 h (pregnyl_pi). An
+# hCG subcutaneous: peak at 12-18 h, elimination half-life 33-43 h (chorionic_pi; the US Pregnyl
+# label is for IM use: terminal half-life 23-37 h, drugscom2023). An
 # absorption half-life of ~5 h with elimination 37 h puts the peak at ~17 h. Apparent
 # volume 6 L (recombinant hCG: Vss about 5.2 L; pregnyl_pi gives no volume). hCG potency is
 # calibrated to cov_hcg125/250/500 in these units.
@@ -377,7 +378,7 @@ _register(
         "human chorionic gonadotropin: agonist of the LH receptor (LHCGR) on Leydig cells; raises "
         "intratesticular and serum testosterone while LH is suppressed",
         (Species("hcg", "IU/L", (_K_ABS_HCG, _K_HCG), 1.0 / _V_HCG),),
-        {"absorption": "5 h (peak at 12-18 h, pregnyl_pi)", "elimination": "37 h (33-43 h SC, pregnyl_pi)"},
+        {"absorption": "5 h (peak at 12-18 h, chorionic_pi)", "elimination": "37 h (33-43 h SC, chorionic_pi)"},
         ("pregnyl_pi", "coviello2005"),
         "125-500 IU every other day with testosterone (coviello2005); 1500-2000 IU 2-3 times a week in hypogonadism",
         tuple(Study("Coviello 2005", "coviello2005", dose, 2.0) for dose in (125.0, 250.0, 500.0)),
