@@ -93,7 +93,7 @@ _MODEL = [
     # --- Drug pharmacodynamics ---
     _p("K_enclomiphene", 0.9057, "ng/mL", "enclomiphene level occupying ERalpha as much as baseline estradiol", "calibrated to helo_clo_LH"),
     _p("K_tamoxifen", 75.0, "ng/mL", "tamoxifen + N-desmethyltamoxifen level occupying ERalpha as much as baseline estradiol", "assumed: 20 mg/day blocks ERalpha about as much as clomiphene citrate 25 mg/day (no target)"),
-    _p("IC50_anastrozole", 8.3, "ng/mL", "anastrozole level halving aromatase activity", "calibrated to pk_anastrozole (75% at 1 mg/day)"),
+    _p("IC50_anastrozole", 8.3, "ng/mL", "anastrozole level halving aromatase activity", "calibrated to pk_anastrozole (75% at 1 mg/day: the label's fall in serum estradiol used as an effective inhibition; whole-body aromatisation is inhibited by about 97% at 1 mg/day, geisler2002)"),
     _p("K_hCG", 17.09, "IU/L", "hCG level giving half of its maximal LH-receptor stimulus (hCG down-regulates its receptor)", "calibrated to cov_hcg125, cov_hcg250, cov_hcg500"),
     _p("hCG_max", 1.333, "1", "maximal LH-receptor stimulus of hCG, in units of baseline LH", "calibrated to cov_hcg125, cov_hcg250, cov_hcg500"),
     _p("gonadorelin_ref", 330.0, "pg/mL", "mean gonadorelin level acting like endogenous GnRH", "calibrated: 10 ug every 120 min restores LH in GnRH deficiency (lutrelef_pi)"),
@@ -161,9 +161,9 @@ _PULSE = [
 # cholesterol supply and hCG's receptor affinity are derived from those parameters in
 # hpg/leydig.py, so only what resolves the cascade is added here.
 _LEYDIG_CELL = [
-    _p("LHCGR_Kd_LH", 1000.0, "IU/L", "LH level occupying half of the LH/hCG receptors (LHCGR); baseline LH (5 IU/L) then occupies 0.5% of them", "assumed (spare receptors: maximal testosterone at a few percent occupancy, mendelson1975)"),
+    _p("LHCGR_Kd_LH", 1000.0, "IU/L", "LH level occupying half of the LH/hCG receptors (LHCGR); baseline LH (5 IU/L) then occupies 0.5% of them", "assumed (spare receptors: maximal testosterone at a few percent occupancy, catt1973)"),
     _p("LHCGR_off_half_life", 20.0, "min", "dissociation half-life of LH and hCG from LHCGR (sets how fast occupancy follows the hormone)", "assumed"),
-    _p("AC_K_occupancy", 0.25, "1", "receptor occupancy (full receptor complement) giving half-maximal activation of Gs and adenylyl cyclase: large, so cAMP keeps rising long after testosterone saturates", "assumed (mendelson1975: cAMP rises over a wider range of occupancy than testosterone)"),
+    _p("AC_K_occupancy", 0.25, "1", "receptor occupancy (full receptor complement) giving half-maximal activation of Gs and adenylyl cyclase: large, so cAMP keeps rising long after testosterone saturates", "assumed (so that cAMP rises over a wider range of occupancy than testosterone)"),
     _p("cAMP_half_life", 2.0, "min", "half-life of cAMP hydrolysis by phosphodiesterases", "assumed"),
     _p("PKA_n", 2.0, "1", "steepness (Hill coefficient) of protein kinase A activation by cAMP; equal to m_Leydig of the daily model", "structural (fixed in hpg/leydig.py)"),
     _p("StAR_tau", 30.0, "min", "time constant of StAR activity (synthesis of new StAR protein and its PKA phosphorylation) following PKA", "assumed (the acute response needs new StAR protein within minutes to an hour, selvaraj2018)"),
