@@ -195,7 +195,7 @@ def _hl(days: float) -> float:
 def _ester(t_fraction: float):
     # Two first-order steps: ester leaves the injection site (absorption half-life ~0.7 d,
     # which puts the peak at day ~2) and is released as testosterone with a half-life of
-    # ~4.5 d (pk_TE; cypionate taken as equivalent after schulte1980). Testosterone itself
+    # ~4.5 d (pk_TE; cypionate taken as equivalent, an assumption). Testosterone itself
     # is cleared within hours, so serum T = release rate / clearance (saez1972).
     def kinetics(p):
         k_abs, k_rel = _hl(p["ester_absorption_half_life"]), _hl(p["ester_release_half_life"])
@@ -251,7 +251,8 @@ def _anastrozole(p):
 
 
 def _hcg(p):
-    # Subcutaneous: absorption ~5 h and elimination 37 h put the peak at ~17 h (pregnyl_pi);
+    # Subcutaneous: absorption ~5 h and elimination 37 h put the peak at ~17 h (chorionic_pi; the US
+    # Pregnyl label is for IM use: terminal half-life 23-37 h, drugscom2023);
     # apparent volume 6 L, in which hCG potency (K_hCG) is calibrated.
     return (Species("hcg", "IU/L", (_hl(p["hcg_absorption_half_life"]), _hl(p["hcg_half_life"])), 1.0 / p["hcg_volume"]),)
 
@@ -290,8 +291,8 @@ _register(
         "testosterone_cypionate",
         CYPIONATE_T_FRACTION,
         "cypionate",
-        ("depotestosterone_pi", "schulte1980"),
-        "50-400 mg every 2-4 weeks (depotestosterone_pi); 200 mg once (pk_TC, schulte1980)",
+        ("depotestosterone_pi",),
+        "50-400 mg every 2-4 weeks (depotestosterone_pi); 200 mg once (pk_TC)",
         (Study("the Depo-Testosterone label", "depotestosterone_pi", (50.0, 400.0), (14.0, 28.0)),),
     )
 )
@@ -334,8 +335,8 @@ _register(
         _clomiphene,
         {"enclomiphene": "10 h (wiehle2013)", "zuclomiphene": "13.7 d (calibrated to pk_clomiphene)", "overall": "about 5 d (clomid_pi)"},
         ("clomid_pi", "helo2017", "wiehle2013"),
-        studied_doses="25 mg/day or every other day (helo2017, shabsigh2005)",
-        studies=(Study("Helo 2017", "helo2017", 25.0, 1.0), Study("Shabsigh 2005", "shabsigh2005", 25.0, (1.0, 2.0))),
+        studied_doses="25 mg/day (helo2017; shabsigh2005, as summarised in a review by the same group)",
+        studies=(Study("Helo 2017", "helo2017", 25.0, 1.0), Study("Shabsigh 2005", "shabsigh2005", 25.0, 1.0)),
     )
 )
 _register(
@@ -373,8 +374,8 @@ _register(
         _anastrozole,
         {"anastrozole": "50 h (arimidex_pi)"},
         ("arimidex_pi", "mauras2009", "leder2004"),
-        studied_doses="1 mg/day (leder2004); 0.5-1 mg in other studies",
-        studies=(Study("Leder 2004", "leder2004", 1.0, 1.0),),
+        studied_doses="1 mg/day or 1 mg twice weekly for 12 weeks, the two arms of leder2004",
+        studies=(Study("Leder 2004", "leder2004", 1.0, 1.0), Study("Leder 2004, twice-weekly arm", "leder2004", 1.0, 3.5)),
     )
 )
 _register(
@@ -385,8 +386,8 @@ _register(
         "human chorionic gonadotropin: agonist of the LH receptor (LHCGR) on Leydig cells; raises "
         "intratesticular and serum testosterone while LH is suppressed",
         _hcg,
-        {"absorption": "5 h (peak at 12-18 h, pregnyl_pi)", "elimination": "37 h (33-43 h SC, pregnyl_pi)"},
-        ("pregnyl_pi", "coviello2005"),
+        {"absorption": "5 h (peak at 12-18 h, chorionic_pi)", "elimination": "37 h (33-43 h SC, chorionic_pi)"},
+        ("chorionic_pi", "drugscom2023", "coviello2005"),
         studied_doses="125-500 IU every other day with testosterone (coviello2005); 1500-2000 IU 2-3 times a week in hypogonadism",
         studies=tuple(Study("Coviello 2005", "coviello2005", dose, 2.0) for dose in (125.0, 250.0, 500.0)),
     )
@@ -402,8 +403,8 @@ _register(
         half_lives={"SC apparent": "24 min (lutrelef_pi)", "IV": "4 min (lutrelef_pi)"},
         sources=("lutrelef_pi", "hurley1987", "belchetz1978"),
         pulse_averaged=True,
-        studied_doses="5-20 ug per pulse every 90-120 min by pump (lutrelef_pi)",
-        studies=(Study("the Lutrelef label", "lutrelef_pi", (5.0, 20.0), (90 * MINUTES, 120 * MINUTES)),),
+        studied_doses="10-20 ug per pulse every 90 min (up to 120 min) by pump (ansm2019, the French Lutrelef SmPC)",
+        studies=(Study("the Lutrelef label", "ansm2019", (10.0, 20.0), (90 * MINUTES, 120 * MINUTES)),),
     )
 )
 

@@ -78,7 +78,7 @@ _MODEL = [
     _p("K_GnRH", 1.0, "1", "GnRH stimulus (relative) giving half of the extra LH above baseline", "assumed"),
     _p("m_GnRH", 1.5, "1", "steepness of the LH and FSH response to GnRH", "structural (written into hpg/equations.py)"),
     _p("desens_on", 0.7, "1/day", "rate of GnRH-receptor desensitisation under continuous agonist", "calibrated to belchetz (continuous infusion suppresses within days)"),
-    _p("desens_off", 0.15, "1/day", "rate of recovery from GnRH-receptor desensitisation", "assumed (weeks; conn1994)"),
+    _p("desens_off", 0.15, "1/day", "rate of recovery from GnRH-receptor desensitisation", "assumed (weeks; millar2004)"),
     _p("desens_K", 0.5, "1", "continuous GnRH exposure (relative) giving half-maximal desensitisation", "assumed"),
     _p("desens_n", 4.0, "1", "steepness of desensitisation in continuous exposure", "structural (written into hpg/equations.py)"),
     # --- Leydig cells ---
@@ -93,10 +93,10 @@ _MODEL = [
     _p("hypothalamus_k1", 1 / 30, "1/day", "extra adaptation rate per unit activity", "assumed (gonadotropins recover over 3-6 months after long suppression)"),
     _p("pituitary_k0", 1 / 90, "1/day", "adaptation rate of pituitary capacity without activity", "assumed (gonadotropins recover over 3-6 months after long suppression)"),
     _p("pituitary_k1", 1 / 30, "1/day", "extra adaptation rate per unit GnRH", "assumed (gonadotropins recover over 3-6 months after long suppression)"),
-    _p("leydig_k0", FITTED, "1/day", "adaptation rate of Leydig capacity without LH", "assumed (atrophy over about a year); bounded below in the fit"),
+    _p("leydig_k0", FITTED, "1/day", "adaptation rate of Leydig capacity without LH", "calibrated to the hormone rows (cov_hcg*, helo_clo_T, leder_ana), where the fit rests on its lower bound of 1/365 per day: in effect the assumption that Leydig capacity atrophies over about a year without LH"),
     _p("leydig_k1", FITTED, "1/day", "extra adaptation rate per unit LH-receptor stimulus", "calibrated to cov_hcg*, helo_clo_T, leder_ana"),
     # --- Sertoli cells and spermatogenesis ---
-    _p("sertoli_weight_FSH", 0.4, "1", "share of Sertoli support that FSH provides (the rest: ITT)", "assumed (mclachlan2002)"),
+    _p("sertoli_weight_FSH", 0.4, "1", "share of Sertoli support that FSH provides (the rest: ITT)", "assumed (either gonadotropin alone restores only part of sperm output: bremner1981, matsumoto1983)"),
     _p("K_FSH", 0.5, "1", "relative FSH giving half of its support", "assumed"),
     _p("K_ITT", FITTED, "1", "relative ITT giving half of its support", "calibrated to hand_supp and hand_rec"),
     _p("sertoli_tau", FITTED, "day", "time constant of Sertoli support", "calibrated to hand_supp"),
@@ -106,7 +106,7 @@ _MODEL = [
     _p("loss_max", FITTED, "1/day", "maximal loss rate of late germ cells when support fails", "calibrated to hand_supp"),
     _p("loss_K", FITTED, "1", "Sertoli support below which late germ cells are lost", "calibrated to hand_supp"),
     _p("loss_n", 4.0, "1", "steepness of germ-cell loss in support", "structural (written into hpg/equations.py)"),
-    _p("loss_first_stage", 4.0, "1", "first compartment (1-based) that is lost when support fails", "assumed (spermatids; mclachlan2002)"),
+    _p("loss_first_stage", 4.0, "1", "first compartment (1-based) that is lost when support fails", "assumed (spermatids; matthiesson2006)"),
     _p("inhibin_germ_share", 0.5, "1", "share of inhibin B output that depends on late germ cells", "assumed"),
     _p("testis_germ_share", 0.7, "1", "share of testis volume made of the germ-cell compartments", "assumed"),
     # --- Periphery ---
@@ -116,7 +116,7 @@ _MODEL = [
     # --- Drug pharmacodynamics ---
     _p("K_enclomiphene", FITTED, "ng/mL", "enclomiphene level occupying ERalpha as much as baseline estradiol", "calibrated to helo_clo_LH"),
     _p("K_tamoxifen", 75.0, "ng/mL", "tamoxifen + N-desmethyltamoxifen level occupying ERalpha as much as baseline estradiol", "assumed: 20 mg/day blocks ERalpha about as much as clomiphene citrate 25 mg/day (no target)"),
-    _p("IC50_anastrozole", 8.3, "ng/mL", "anastrozole level halving aromatase activity", "calibrated to pk_anastrozole (75% at 1 mg/day)"),
+    _p("IC50_anastrozole", 8.3, "ng/mL", "anastrozole level halving aromatase activity", "calibrated to pk_anastrozole (75% at 1 mg/day: the label's fall in serum estradiol used as an effective inhibition; whole-body aromatisation is inhibited by about 97% at 1 mg/day, geisler2002)"),
     _p("K_hCG", FITTED, "IU/L", "hCG level giving half of its maximal LH-receptor stimulus (hCG down-regulates its receptor)", "calibrated to cov_hcg125, cov_hcg250, cov_hcg500"),
     _p("hCG_max", FITTED, "1", "maximal LH-receptor stimulus of hCG, in units of baseline LH", "calibrated to cov_hcg125, cov_hcg250, cov_hcg500"),
     _p("gonadorelin_ref", 330.0, "pg/mL", "mean gonadorelin level acting like endogenous GnRH", "calibrated: 10 ug every 120 min restores LH in GnRH deficiency (lutrelef_pi)"),
@@ -127,7 +127,7 @@ _H, _M = 1 / 24, 1 / 1440
 _PK = [
     _p("testosterone_clearance", 1000.0, "L/day", "metabolic clearance of testosterone (516 +/- 108 L/m^2/day x 1.9 m^2)", "saez1972"),
     _p("ester_absorption_half_life", 0.7, "day", "testosterone ester leaving the injection site", "calibrated to pk_TE (peak at 1.5-3 d)"),
-    _p("ester_release_half_life", 4.5, "day", "testosterone released from the circulating ester (enanthate and cypionate alike)", "pk_TE (testoviron_pi); cypionate equivalent (schulte1980)"),
+    _p("ester_release_half_life", 4.5, "day", "testosterone released from the circulating ester (enanthate and cypionate alike)", "pk_TE (testoviron_pi); cypionate taken as equivalent (assumed)"),
     _p("gel_skin_half_life", 2.0, "day", "testosterone leaving the skin reservoir after a gel application", "calibrated to pk_gel"),
     _p("gel_absorbed_fraction", 0.10, "1", "share of applied gel testosterone that is absorbed", "androgel_pi"),
     _p("oral_absorption_half_life", 1.0 * _H, "day", "absorption of clomiphene, enclomiphene and anastrozole (peak within hours)", "clomid_pi, arimidex_pi"),
@@ -144,7 +144,7 @@ _PK = [
     _p("anastrozole_half_life", 50.0 * _H, "day", "elimination of anastrozole", "arimidex_pi"),
     _p("anastrozole_volume", 120.0, "L", "apparent volume of anastrozole (CL/F 1.7 L/h; 1.54 L/h in mauras2009)", "mauras2009"),
     _p("hcg_absorption_half_life", 5.0 * _H, "day", "absorption of subcutaneous hCG (peak at ~17 h)", "calibrated to pk_hcg (peak 12-18 h)"),
-    _p("hcg_half_life", 37.0 * _H, "day", "elimination of hCG after subcutaneous injection (33-43 h)", "pregnyl_pi"),
+    _p("hcg_half_life", 37.0 * _H, "day", "elimination of hCG after subcutaneous injection (33-43 h)", "chorionic_pi (Swiss product information; the US Pregnyl label is for intramuscular use, terminal half-life 23-37 h in drugscom2023)"),
     _p("hcg_volume", 6.0, "L", "apparent volume of hCG (recombinant hCG: Vss about 5.2 L)", "assumed; sets the IU/L scale, potency K_hCG is calibrated in it"),
     _p("gonadorelin_half_life", 24.0 * _M, "day", "apparent half-life of subcutaneous gonadorelin", "hurley1987, lutrelef_pi"),
     _p("gonadorelin_absorption_half_life", 4.0 * _M, "day", "absorption of subcutaneous gonadorelin (peak 5-15 min)", "lutrelef_pi"),
@@ -184,9 +184,9 @@ _PULSE = [
 # cholesterol supply and hCG's receptor affinity are derived from those parameters in
 # hpg/leydig.py, so only what resolves the cascade is added here.
 _LEYDIG_CELL = [
-    _p("LHCGR_Kd_LH", 1000.0, "IU/L", "LH level occupying half of the LH/hCG receptors (LHCGR); baseline LH (5 IU/L) then occupies 0.5% of them", "assumed (spare receptors: maximal testosterone at a few percent occupancy, mendelson1975)"),
+    _p("LHCGR_Kd_LH", 1000.0, "IU/L", "LH level occupying half of the LH/hCG receptors (LHCGR); baseline LH (5 IU/L) then occupies 0.5% of them", "assumed (spare receptors: maximal testosterone at a few percent occupancy, catt1973)"),
     _p("LHCGR_off_half_life", 20.0, "min", "dissociation half-life of LH and hCG from LHCGR (sets how fast occupancy follows the hormone)", "assumed"),
-    _p("AC_K_occupancy", 0.25, "1", "receptor occupancy (full receptor complement) giving half-maximal activation of Gs and adenylyl cyclase: large, so cAMP keeps rising long after testosterone saturates", "assumed (mendelson1975: cAMP rises over a wider range of occupancy than testosterone)"),
+    _p("AC_K_occupancy", 0.25, "1", "receptor occupancy (full receptor complement) giving half-maximal activation of Gs and adenylyl cyclase: large, so cAMP keeps rising long after testosterone saturates", "assumed (so that cAMP rises over a wider range of occupancy than testosterone)"),
     _p("cAMP_half_life", 2.0, "min", "half-life of cAMP hydrolysis by phosphodiesterases", "assumed"),
     _p("PKA_n", 2.0, "1", "steepness (Hill coefficient) of protein kinase A activation by cAMP; equal to m_Leydig of the daily model", "structural (fixed in hpg/leydig.py)"),
     _p("StAR_tau", 30.0, "min", "time constant of StAR activity (synthesis of new StAR protein and its PKA phosphorylation) following PKA", "assumed (the acute response needs new StAR protein within minutes to an hour, selvaraj2018)"),

@@ -22,42 +22,16 @@ import numpy as np
 from scipy.optimize import least_squares
 
 import hpg
-from hpg import patients, validation
+from hpg import calibration, patients, validation
 from hpg.drugs import Regimen as R
 from hpg.parameters import DEFAULT, Parameters, fitted_values
 
 DATA = Path(__file__).resolve().parents[1] / "hpg" / "data" / "calibrated.json"
 
-HORMONE_PARAMETERS = {
-    # name: (low, high); "preset:<name>:<field>" for preset fields
-    "kappa_T": (0.2, 20.0),
-    "kappa_E": (0.05, 200.0),
-    "K_enclomiphene": (0.1, 20.0),
-    "leydig_capacity_kappa": (0.1, 100.0),
-    "leydig_k0": (1 / 365, 1 / 10),
-    "leydig_k1": (1 / 200, 1.0),
-    "K_hCG": (5.0, 400.0),
-    "K_Leydig": (0.2, 5.0),
-    "hCG_max": (0.3, 10.0),
-    "leydig_basal": (0.0, 0.2),
-    "E2_residual": (0.0, 0.6),
-    "preset:secondary_hypogonadism:gnrh_drive": (0.1, 1.5),
-    "preset:secondary_hypogonadism:leydig_capacity": (0.1, 1.5),
-    "preset:aging:gnrh_drive": (0.3, 2.5),
-    "preset:aging:leydig_capacity": (0.1, 1.5),
-    "preset:aging:leydig_reserve": (0.1, 3.0),
-    "preset:aging:aromatase": (0.5, 3.0),
-    "preset:secondary_hypogonadism:aromatase": (0.5, 3.0),
-    "preset:obese:gnrh_drive": (0.3, 1.5),
-    "preset:gnrh_deficient:gnrh_drive": (0.0001, 0.3),
-}
-
-SPERM_PARAMETERS = {
-    "sertoli_tau": (1.0, 60.0),
-    "loss_max": (0.01, 1.0),
-    "loss_K": (0.05, 0.95),
-    "K_ITT": (0.01, 2.0),
-}
+# What is fitted, within which bounds, to which rows: declared once in hpg.calibration
+# (the model card and the tests read the same declaration).
+HORMONE_PARAMETERS = calibration.GROUPS["hormones"].bounds  # name: (low, high); "preset:<name>:<field>" for preset fields
+SPERM_PARAMETERS = calibration.GROUPS["sperm"].bounds
 
 
 class Model(NamedTuple):

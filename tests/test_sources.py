@@ -34,3 +34,23 @@ def test_every_parameter_source_is_cited_or_calibrated_or_assumed(parameter):
 def test_every_drug_source_and_study_is_in_the_bibliography(drug):
     named = set(drug.sources) | {s.source for s in drug.studies} | keys_in(drug.studied_doses) | keys_in(" ".join(drug.half_lives.values()))
     assert named <= BIB_KEYS, sorted(named - BIB_KEYS)
+
+
+ENTRIES = re.findall(r"^@\w+\{([^,\s]+),(.*?)^\}", (ROOT / "references.bib").read_text(encoding="utf-8"), re.MULTILINE | re.DOTALL)
+# A note must say how a field was checked; these phrases say it was not.
+UNCHECKED = re.compile(r"from memory|not found|remembered|from the brief", re.IGNORECASE)
+
+
+def note_of(body: str) -> str:
+    match = re.search(r"^\s*note\s*=\s*\{(.*)\},?\s*$", body, re.MULTILINE)
+    return match.group(1) if match else ""
+
+
+def test_the_entries_were_read():
+    assert len(ENTRIES) == len(BIB_KEYS)
+
+
+@pytest.mark.parametrize(("key", "body"), ENTRIES, ids=[key for key, _ in ENTRIES])
+def test_no_bibliography_field_rests_on_memory(key, body):
+    note = note_of(body)
+    assert not UNCHECKED.search(note), f"{key}: {note}"

@@ -1,0 +1,151 @@
+"""What the calibration fits: each group of parameters and the published rows it is fitted to.
+
+This is the one declaration of which rows of ``hpg/data/clinical_targets.csv`` are
+*in-sample*. ``scripts/calibrate.py`` reads its parameter bounds and target rows from
+here, the model card derives "fitted / not fitted" from :func:`in_sample`, and
+``tests/test_calibration_declaration.py`` checks it against the ``source`` of every
+parameter in :mod:`hpg.parameters` ("calibrated to ..."), so the three cannot drift apart.
+
+A parameter named ``preset:<preset>:<field>`` is a field of a patient preset
+(:data:`hpg.patients.PRESETS`); ``cohort:<field>`` is the spread of a patient parameter in a
+virtual cohort (:data:`hpg.cohorts.VARIATION`). A group may also fit untreated baselines of presets
+(``baselines``); those are the published baselines the preset cites, not rows of the table.
+Standard library only (the lab page runs it in the browser).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["FitGroup", "GROUPS", "in_sample", "parameters", "targets"]
+
+
+@dataclass(frozen=True)
+class FitGroup:
+    """One calibration step: what it adjusts, to which rows, and how."""
+
+    name: str
+    method: str
+    bounds: dict  # parameter -> (low, high); (None, None) where the value is set by hand
+    targets: tuple[str, ...]  # ids of rows of clinical_targets.csv
+    baselines: tuple[str, ...] = ()  # presets whose published untreated baseline is fitted too
+    note: str = ""
+
+
+_HAND = (None, None)
+
+GROUPS: dict[str, FitGroup] = {
+    "hormones": FitGroup(
+        "hormones",
+        "least squares, scripts/calibrate.py hormones",
+        {
+            "kappa_T": (0.2, 20.0),
+            "kappa_E": (0.05, 200.0),
+            "K_enclomiphene": (0.1, 20.0),
+            "leydig_capacity_kappa": (0.1, 100.0),
+            "leydig_k0": (1 / 365, 1 / 10),
+            "leydig_k1": (1 / 200, 1.0),
+            "K_hCG": (5.0, 400.0),
+            "K_Leydig": (0.2, 5.0),
+            "hCG_max": (0.3, 10.0),
+            "leydig_basal": (0.0, 0.2),
+            "E2_residual": (0.0, 0.6),
+            "preset:secondary_hypogonadism:gnrh_drive": (0.1, 1.5),
+            "preset:secondary_hypogonadism:leydig_capacity": (0.1, 1.5),
+            "preset:aging:gnrh_drive": (0.3, 2.5),
+            "preset:aging:leydig_capacity": (0.1, 1.5),
+            "preset:aging:leydig_reserve": (0.1, 3.0),
+            "preset:aging:aromatase": (0.5, 3.0),
+            "preset:secondary_hypogonadism:aromatase": (0.5, 3.0),
+            "preset:obese:gnrh_drive": (0.3, 1.5),
+            "preset:gnrh_deficient:gnrh_drive": (0.0001, 0.3),
+        },
+        (
+            "cov_TE_ITT", "cov_TE_LH", "cov_TE_FSH", "cov_hcg125", "cov_hcg250", "cov_hcg500",
+            "leder_ana", "leder_ana_E2", "leder_ana_LH",
+            "helo_clo_T", "helo_clo_E2", "helo_clo_LH", "shab_clo",
+        ),
+        baselines=("secondary_hypogonadism", "aging", "obese", "gnrh_deficient"),
+        note="all parameters are fitted jointly to all rows, so every row is in-sample for every parameter",
+    ),
+    "sperm": FitGroup(
+        "sperm",
+        "least squares, scripts/calibrate.py sperm",
+        {"sertoli_tau": (1.0, 60.0), "loss_max": (0.01, 1.0), "loss_K": (0.05, 0.95), "K_ITT": (0.01, 2.0)},
+        ("hand_supp", "hand_rec"),
+    ),
+    "pulse": FitGroup(
+        "pulse",
+        "grid scan and straight-line fit, scripts/calibrate.py pulse",
+        {"pulse_interval": _HAND},
+        ("ref_pulse",),
+    ),
+    "pharmacokinetics": FitGroup(
+        "pharmacokinetics",
+        "set by hand so that the drug level matches the label or study",
+        {
+            "ester_absorption_half_life": _HAND,
+            "gel_skin_half_life": _HAND,
+            "zuclomiphene_half_life": _HAND,
+            "tamoxifen_absorption_half_life": _HAND,
+            "hcg_absorption_half_life": _HAND,
+            "IC50_anastrozole": _HAND,
+        },
+        ("pk_TE", "pk_gel", "pk_clomiphene", "pk_tamoxifen", "pk_hcg", "pk_anastrozole"),
+    ),
+    "cohort": FitGroup(
+        "cohort",
+        "set by hand: the spread of each patient parameter in a virtual cohort (hpg.cohorts.VARIATION)",
+        {
+            "cohort:gnrh_drive": _HAND,
+            "cohort:pituitary_capacity": _HAND,
+            "cohort:leydig_capacity": _HAND,
+            "cohort:sertoli_capacity": _HAND,
+            "cohort:germ_reserve": _HAND,
+            "cohort:aromatase": _HAND,
+            "cohort:shbg": _HAND,
+        },
+        ("ref_LH", "ref_FSH", "ref_T", "ref_inhB", "ref_sperm", "ref_E2", "ref_SHBG"),
+        note="each spread is set so that the cohort's range matches one reference-range row",
+    ),
+    "desensitisation": FitGroup(
+        "desensitisation",
+        "set by hand so that continuous GnRH suppresses LH and FSH within days",
+        {"desens_on": _HAND},
+        ("belchetz",),
+    ),
+    "by_hand": FitGroup(
+        "by_hand",
+        "set by hand against a published number that is not a row of the table",
+        {
+            "clomiphene_volume": _HAND,
+            "tamoxifen_volume": _HAND,
+            "desmethyltamoxifen_volume": _HAND,
+            "aromatase_bmi_exponent": _HAND,
+            "gonadorelin_ref": _HAND,
+        },
+        (),
+        note="each is tied to a label, a study median or a preset baseline named in its source, not to a row",
+    ),
+}
+
+
+def parameters() -> list[str]:
+    """Every calibrated parameter (preset fields as ``preset:<preset>:<field>``)."""
+    return [name for group in GROUPS.values() for name in group.bounds]
+
+
+def targets() -> list[str]:
+    """Every row of clinical_targets.csv that some calibration step uses."""
+    return [row for group in GROUPS.values() for row in group.targets]
+
+
+def in_sample() -> dict[str, list[str]]:
+    """Each in-sample row and the parameters fitted to it.
+
+    Rows absent from this dict were used by no calibration step: only those can test the
+    model out of sample."""
+    used: dict[str, list[str]] = {}
+    for group in GROUPS.values():
+        for row in group.targets:
+            used.setdefault(row, []).extend(name for name in group.bounds if name not in used.get(row, []))
+    return used
