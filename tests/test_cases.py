@@ -77,7 +77,10 @@ def test_panel_in_both_unit_systems_with_ranges(name):
 def test_three_to_five_questions_with_hidden_answers(name):
     text = markdown(name)
     questions = text.split("## Questions", 1)[1].split("## What the model cannot tell you here", 1)[0]
-    labels = re.findall(r"```\{exercise\}\n:label: (\S+)", questions)
+    labels = re.findall(r"```\{exercise\} Question \d\n:label: (\S+)\n:nonumber:\n", questions)
+    # Exercises are numbered across the whole book: unnumbered, a case's questions read
+    # "Question 1" to "Question N" on the page and on its handout, not "Exercise 29".
+    assert len(labels) == questions.count("{exercise}"), "every question is '{exercise} Question N' with :nonumber:"
     assert 3 <= len(labels) <= 5, f"{len(labels)} questions"
     for label in labels:
         answer = re.search(rf"`{{3,4}}\{{solution(?:-start)?\}} {re.escape(label)}\n:class: dropdown\n", questions)
