@@ -26,13 +26,12 @@ LESSONS = 3
 PDF = {"format": "A4", "print_background": True,
        "margin": {"top": "15mm", "bottom": "15mm", "left": "14mm", "right": "14mm"}}
 
-# Before printing: keep only one lesson section of the instructors' page.
+# Before printing: keep only one lesson section of the instructors' page (the theme's print-only
+# block above the article still prints the page title).
 ONLY_SECTION = """(number) => {
   const keep = document.querySelector(`section[id^="lesson-${number}-"]`);
   if (!keep) return false;
-  const article = document.querySelector("article.bd-article");
-  const title = article.querySelector("h1").cloneNode(true);
-  article.replaceChildren(title, keep);
+  document.querySelector("article.bd-article").replaceChildren(keep);
   return true;
 }"""
 # Before printing an instructor copy: open every hidden answer.

@@ -19,6 +19,7 @@ from conftest import ROOT, SITE, toc_docnames
 
 CASES = [n for n in toc_docnames() if n.startswith("book/cases/") and (ROOT / f"{n}.ipynb").exists()]
 LESSONS = (1, 2, 3)
+CURLY = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 PAGES = {"lesson": (1, 3), "student": (2, 8), "instructor": (3, 12)}
 
 
@@ -36,8 +37,10 @@ def pdf_text(path) -> tuple[int, str]:
 
     reader = PdfReader(path)
     text = " ".join(page.extract_text() or "" for page in reader.pages)
-    # NFKC: the PDF's ligatures (the "fi" of "fictional") read as their letters
-    return len(reader.pages), " ".join(unicodedata.normalize("NFKC", text).split())
+    # NFKC: the PDF's ligatures (the "fi" of "fictional") read as their letters; the site's curly
+    # quotes (Sphinx's smart quotes) read as the straight ones of the source.
+    text = unicodedata.normalize("NFKC", text).translate(CURLY)
+    return len(reader.pages), " ".join(text.split())
 
 
 def words(markdown: str, n: int) -> str:
