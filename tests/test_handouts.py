@@ -23,11 +23,21 @@ CURLY = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"
 PAGES = {"lesson": (1, 3), "student": (2, 8), "instructor": (3, 12)}
 
 
-@pytest.fixture(scope="module")
-def handouts(site):
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "handouts.py")], cwd=ROOT,
-                            capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
+@pytest.fixture(scope="session")
+def handouts(site, testrun_uid):
+    """Print the handouts once per test run, however many xdist workers ask (as conftest builds)."""
+    from filelock import FileLock
+
+    folder = ROOT / "_build"
+    record = folder / f".test-handouts-{testrun_uid}"
+    with FileLock(str(folder / ".test-handouts.lock")):
+        if not record.exists():
+            for old in folder.glob(".test-handouts-*"):
+                old.unlink()
+            result = subprocess.run([sys.executable, str(ROOT / "scripts" / "handouts.py")], cwd=ROOT,
+                                    capture_output=True, text=True)
+            assert result.returncode == 0, result.stdout + result.stderr
+            record.touch()
     return SITE / "handouts"
 
 
