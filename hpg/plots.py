@@ -21,6 +21,8 @@ PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#0
 LINESTYLES = ("-", "--", ":", "-.", (0, (5, 1, 1, 1, 1, 1)), (0, (1, 1)), (0, (8, 2)))
 
 __all__ = [
+    "PNG",
+    "png",
     "LABELS",
     "LINESTYLES",
     "PALETTE",
@@ -48,6 +50,29 @@ def _axes(ax, figsize):
     else:
         fig = ax.figure
     return fig, ax
+
+
+class PNG:
+    """A rendered figure that a notebook shows as an image (its ``_repr_png_``), with no pyplot."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def _repr_png_(self) -> bytes:
+        return self.data
+
+    def __repr__(self) -> str:
+        return "<PNG figure>"
+
+
+def png(fig, *, dpi: int = 100) -> PNG:
+    """``fig`` (a Figure from :func:`time_course` or made by hand) rendered for display as the last
+    line of a notebook cell, where Matplotlib's inline display would not show a bare Figure."""
+    import io
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi)
+    return PNG(buffer.getvalue())
 
 
 def figure_html(fig, alt: str, *, dpi: int = 96, compact: bool = False) -> str:

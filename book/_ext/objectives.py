@@ -1,4 +1,4 @@
-"""Gather every chapter's learning objectives into the instructors' page.
+"""Gather every chapter's (and case file's) learning objectives into the instructors' page.
 
 A page that contains the line ``<!-- chapter-objectives -->`` gets, in its place, one section per
 part of the book listing each chapter (linked) with the objectives written in that chapter's own
@@ -12,7 +12,8 @@ import re
 from pathlib import Path
 
 MARKER = "<!-- chapter-objectives -->"
-PARTS = ("fundamentals", "intermediate", "academic")
+PARTS = ("fundamentals", "intermediate", "academic", "cases")
+TITLES = {"cases": "Case files"}
 BOX = re.compile(r":::\{admonition\} Learning objectives\n(?::class:[^\n]*\n)?(.*?)\n:::", re.DOTALL)
 
 
@@ -50,7 +51,7 @@ def render(root: Path, page: str) -> str:
         names = [n for n in found if n.split("/")[1] == part]
         if not names:
             continue
-        lines += [f"### {part.capitalize()}", ""]
+        lines += [f"### {TITLES.get(part, part.capitalize())}", ""]
         for name in names:
             title, bullets = objectives(root / f"{name}.ipynb")
             link = os.path.relpath(root / f"{name}.ipynb", (root / page).parent)
