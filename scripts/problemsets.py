@@ -56,6 +56,9 @@ class Course:
         config = Config()
         config.CourseDirectory.root = str(folder)
         config.Exchange.root = str(folder / "exchange")
+        # A loaded two-core machine can be slow to start a kernel; a cell still has a time limit.
+        config.Execute.timeout = 120
+        config.Execute.startup_timeout = 120
         # The notebooks import hpg: make their kernels import this checkout's package.
         os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
         self.api = NbGraderAPI(config=config)
