@@ -24,6 +24,9 @@ hpg.patients     patient parameters and presets
 hpg.checks       the argument checks every entry point shares
 hpg.cohorts      documented parameter distributions, cohorts run in parallel
 hpg.pulses       the pulse-level model; Cluster pulse detection
+hpg.calibration  what the calibration fits, to which published rows (the in-sample rows)
+hpg.arguments    the one rule for numbers every public function takes
+hpg.labs         laboratory panels in conventional and SI units with reference ranges (case files)
 hpg.sbml         the daily model as SBML (export), generated from the same equations, for COPASI or tellurium
 hpg.leydig       inside the Leydig cell: LHCGR -> cAMP -> PKA -> StAR -> testosterone, minute by minute
 hpg.validation   every row of clinical_targets.csv against the model: report()
@@ -41,8 +44,8 @@ import importlib
 
 from ._version import __version__
 
-_SUBMODULES = ("checks", "cohorts", "daily", "drugs", "equations", "leydig", "model", "outputs", "parameters", "patients", "plots", "pulses",
-               "sbml", "toy", "units", "validation", "widgets")
+_SUBMODULES = ("arguments", "calibration", "checks", "cohorts", "daily", "drugs", "equations", "labs", "leydig", "model", "outputs",
+               "parameters", "patients", "plots", "pulses", "sbml", "toy", "units", "validation", "widgets")
 # The public API of DESIGN.md section 3: name -> module that defines it (imported on first use).
 _API = {
     "simulate": "model",
