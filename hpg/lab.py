@@ -41,14 +41,15 @@ def run(scenario_json: str) -> str:
 
     Only the lab's :data:`OUTPUTS` are returned. Bad input returns
     ``{"error": {"message", "type", "field"}}`` instead, where ``message`` is hpg's own and
-    ``field`` is the form field it names (see :func:`locate`), or None.
+    ``field`` is the form field it names (see :func:`locate`), or None. A failure of the model
+    itself (hpg's ``SolverError``, say for an absurd dose) is returned the same way.
     """
     from .daily import run_scenario
 
     scenario = json.loads(scenario_json)
     try:
         result = run_scenario(scenario)
-    except (ValueError, TypeError, KeyError) as error:
+    except Exception as error:  # noqa: BLE001 - any failure is shown to the reader, never a number
         message = error.args[0] if isinstance(error, KeyError) and error.args else str(error)
         field = locate(scenario, str(message))
         return json.dumps({"error": {"message": str(message), "type": type(error).__name__, "field": field}})
