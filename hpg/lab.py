@@ -18,11 +18,12 @@ here needs the standard library alone; the modules it reaches (``hpg.daily``, ``
 """
 from __future__ import annotations
 
+import html
 import json
 import re
 from urllib.parse import quote, unquote
 
-__all__ = ["OUTPUTS", "PARAMETERS", "MAX_SCENARIOS", "run", "locate", "catalogue", "lab_url", "state_from_url"]
+__all__ = ["OUTPUTS", "PARAMETERS", "MAX_SCENARIOS", "run", "locate", "catalogue", "lab_url", "lab_link", "state_from_url"]
 
 #: The outputs the lab offers, in the order of its checkboxes.
 OUTPUTS = ("T", "free_T", "LH", "FSH", "E2", "ITT", "inhibin_B", "sperm", "testis_volume")
@@ -188,6 +189,13 @@ def lab_url(regimens=(), patient=None, days=365, *, label: str = "", page: str =
     scenario = {"label": label, "patient": _patient(patient), "regimens": [_regimen(r) for r in regimens]}
     state = {"days": days, "scenarios": [scenario]}
     return f"{page}#{quote(json.dumps(state, separators=(',', ':')), safe='')}"
+
+
+def lab_link(regimens=(), patient=None, days=365, *, label: str = "", page: str = LAB_PAGE) -> str:
+    """The HTML of a link "Open these settings in the lab" (arguments as :func:`lab_url`), for an
+    explorer's note or footer."""
+    url = lab_url(regimens, patient, days, label=label, page=page)
+    return f'<a class="hpg-lab-link" href="{html.escape(url)}">Open these settings in the lab</a>'
 
 
 def state_from_url(url: str) -> dict:

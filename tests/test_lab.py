@@ -115,6 +115,14 @@ def test_lab_url_state_runs_unchanged():
     assert "error" not in run({"patient": s["patient"], "regimens": s["regimens"], "days": state["days"]})
 
 
+def test_lab_link_is_an_html_link_to_the_same_url():
+    regimens, patient = [hpg.Regimen("clomiphene", dose=25, every=1, start=0, stop=90)], hpg.Patient.preset("secondary_hypogonadism")
+    link = lab.lab_link(regimens, patient, days=120, label="a <b> & c")
+    href = link.split('href="', 1)[1].split('"', 1)[0]
+    assert href == lab.lab_url(regimens, patient, days=120, label="a <b> & c")
+    assert link.endswith(">Open these settings in the lab</a>") and "<b>" not in link
+
+
 @pytest.mark.parametrize(
     ("arguments", "words"),
     [

@@ -24,6 +24,7 @@
     sperm: "Sperm concentration",
     testis_volume: "Testis volume",
   };
+  const AXIS_NAMES = { free_T: "free T", inhibin_B: "inhibin B", sperm: "sperm", testis_volume: "testis volume" };
   const PARAMETER_NAMES = {
     gnrh_drive: "GnRH drive",
     leydig_capacity: "Leydig-cell capacity",
@@ -46,6 +47,9 @@
   const drugName = (name) => DRUG_NAMES[name] || name.replace(/_/g, " ");
   const presetName = (name) => name.replace(/_/g, " ");
   const outputLabel = (name, unit) => `${OUTPUT_NAMES[name] || name} (${unit})`;
+  const axisLabel = (name, unit) => `${AXIS_NAMES[name] || name} (${unit})`;
+  const short = (x) => String(Number(Number(x).toPrecision(4)));
+  const span = ([low, high], unit = "") => `${low === high ? short(low) : `${short(low)}–${short(high)}`}${unit}`;
   const clone = (value) => JSON.parse(JSON.stringify(value));
   const el = (tag, attributes = {}, ...children) => {
     const node = document.createElement(tag);
@@ -324,13 +328,13 @@
         const outside = !infusion && range && typeof value === "number" && (value < range[0] || value > range[1]);
         note.textContent = infusion
           ? `${unit} per day, continuously`
-          : range ? `studied: ${range[0]}–${range[1]} ${unit}${outside ? " — ⚠ outside the studied range" : ""}` : "no cited study of this drug's dose";
+          : range ? `studied: ${span(range, ` ${unit}`)}${outside ? " — ⚠ outside the studied range" : ""}` : "no cited study of this drug's dose";
         note.classList.toggle("hpg-lab-outside", Boolean(outside));
       };
       updateNote();
       row.append(this.numberField(`${prefix}-${amount}`, infusion ? `Rate (${unit}/day)` : `Dose (${unit})`, regimen[amount], (v) => { regimen[amount] = v; updateNote(); }, note, `s${s}:regimens.${r}.${amount}`));
       if (!infusion) {
-        const every = drug && drug.every_range ? `studied: every ${drug.every_range[0]}–${drug.every_range[1]} d; ` : "";
+        const every = drug && drug.every_range ? `studied: every ${span(drug.every_range, " d")}; ` : "";
         row.append(this.numberField(`${prefix}-every`, "Every (days)", regimen.every, (v) => { regimen.every = v; },
           el("span", { id: `${prefix}-every-note`, class: "hpg-lab-hint", text: `${every}empty: one dose` }), `s${s}:regimens.${r}.every`));
       }
@@ -541,7 +545,7 @@
         scales: { x: { time: false } },
         axes: [
           { label: "Day", stroke: textColour, grid, ticks: grid },
-          { label: outputLabel(name, unit), stroke: textColour, grid, ticks: grid, size: 60 },
+          { label: axisLabel(name, unit), stroke: textColour, grid, ticks: grid, size: 60 },
         ],
         series: [{ label: "Day" }, ...results.map((result, s) => ({
           label: `${LABELS[s]}: ${result.scenario.label}`, stroke: PALETTE[s], dash: DASHES[s], width: 2, points: { show: false },
