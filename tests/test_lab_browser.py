@@ -17,11 +17,11 @@ from urllib.parse import quote
 
 import numpy as np
 import pytest
-from conftest import SITE
+from conftest import SITE, toc_docnames
 from test_browser import SERIOUS, PageVisit, browser, server  # noqa: F401 - fixtures
 
 import hpg
-from hpg.lab import lab_url
+from hpg.lab import catalogue, lab_url
 
 pytestmark = pytest.mark.browser
 
@@ -123,6 +123,16 @@ def assert_table_is_cpython(lab: LabPage):
     assert {name for name, _ in table["columns"]} == set(state["outputs"])
     for (name, s), values in zip(table["columns"], table["values"]):
         np.testing.assert_allclose(values, expected[s][name], rtol=1e-9, atol=0, err_msg=f"{name}, scenario {s}")
+
+
+def test_the_site_serves_pyodide_and_hpg_to_the_lab_page_only(site):
+    for path in ("_vendor/pyodide/pyodide.mjs", "_vendor/pyodide/pyodide.asm.wasm", "_vendor/pyodide/python_stdlib.zip", "_lab/hpg.zip"):
+        assert (site / path).is_file(), path
+    assert json.loads((site / "_lab/catalogue.json").read_text()) == json.loads(json.dumps(catalogue()))
+    built = [name for name in toc_docnames() if (site / f"{name}.html").is_file()]  # all (test_build), or HPG_SITE's
+    pages = {name: (site / f"{name}.html").read_text(encoding="utf-8") for name in built}
+    assert "_static/lab/lab.js" in pages[LAB.removesuffix(".html")]
+    assert [name for name, text in pages.items() if "_static/lab/" in text or "_vendor/pyodide" in text] == [LAB.removesuffix(".html")]
 
 
 def test_the_lab_starts_python_and_runs_the_default_scenario(lab):
