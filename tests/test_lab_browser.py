@@ -265,20 +265,24 @@ def test_an_explorers_link_opens_its_settings(browser, server):  # noqa: F811
         visit.close()
 
 
-@pytest.mark.parametrize(
-    ("field", "value", "named"),
-    [("#s0-r0-dose", "", "dose"), ("#s0-r0-dose", "1e9", "dose"), ("#s0-r0-stop", "-1", "stop"), ("#s0-patient-bmi", "99", "bmi"), ("#lab-days", "0", "days")],
-)
-def test_bad_input_shows_hpgs_message_beside_its_field_and_draws_nothing(lab, field, value, named):
-    assert lab.set(field, value) == "error"
-    message = lab.page.locator(f"{field} ~ .hpg-lab-message:not([hidden])")
-    assert message.count() == 1, f"one message beside {field}"
-    assert named in message.inner_text()
-    assert lab.page.locator(field).get_attribute("aria-invalid") == "true"
-    assert message.get_attribute("id") in lab.page.locator(field).get_attribute("aria-describedby")
-    assert lab.page.locator(".hpg-lab-results canvas").count() == 0, "no chart from bad input"
-    assert lab.table() is None, "no table from bad input"
-    assert named in lab.page.locator(".hpg-lab-status").inner_text()
+BAD_INPUT = [("#s0-r0-dose", "", "dose"), ("#s0-r0-dose", "1e9", "dose"), ("#s0-r0-stop", "-1", "stop"), ("#s0-patient-bmi", "99", "bmi"), ("#lab-days", "0", "days")]
+
+
+def test_bad_input_shows_hpgs_message_beside_its_field_and_draws_nothing(lab):
+    for field, value, named in BAD_INPUT:  # one page: each bad value, then the good one back
+        good = lab.page.locator(field).input_value()
+        assert lab.set(field, value) == "error", f"{field} = {value!r} is refused"
+        message = lab.page.locator(f"{field} ~ .hpg-lab-message:not([hidden])")
+        assert message.count() == 1, f"one message beside {field}"
+        assert named in message.inner_text()
+        assert lab.page.locator(field).get_attribute("aria-invalid") == "true"
+        assert message.get_attribute("id") in lab.page.locator(field).get_attribute("aria-describedby")
+        assert lab.page.locator(".hpg-lab-results canvas").count() == 0, "no chart from bad input"
+        assert lab.table() is None, "no table from bad input"
+        assert named in lab.page.locator(".hpg-lab-status").inner_text()
+        assert lab.set(field, good) == "done"
+        assert lab.page.locator(".hpg-lab-message:not([hidden])").count() == 0
+        assert lab.page.locator(field).get_attribute("aria-invalid") is None
 
 
 def test_outside_the_studied_range_is_marked_but_still_computed(lab):

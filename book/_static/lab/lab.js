@@ -94,7 +94,7 @@
       scenarios: state.scenarios.slice(0, LABELS.length).map((s, i) => ({
         label: typeof s.label === "string" && s.label ? s.label : LABELS[i],
         patient: s.patient && typeof s.patient === "object" ? s.patient : { preset: "healthy" },
-        regimens: Array.isArray(s.regimens) ? s.regimens : [],
+        regimens: Array.isArray(s.regimens) ? s.regimens.filter((r) => r && typeof r === "object" && !Array.isArray(r)) : [],
       })),
     };
   }
@@ -159,6 +159,8 @@
         (error) => this.setStatus(`Python could not start in this browser: ${error.message}`, true),
       );
       window.addEventListener("resize", () => this.resizeCharts());
+      // Axis text follows the theme: redraw when the reader switches between light and dark.
+      new MutationObserver(() => this.results && this.draw(this.results)).observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
     }
 
     setStatus(text, problem = false) {
@@ -216,6 +218,10 @@
           },
         }),
         el("button", { type: "button", text: "Copy link to this setup", onclick: () => this.copyLink() }),
+        el("button", {
+          type: "button", text: "Start again",
+          onclick: () => { this.state = clone(DEFAULT_STATE); this.changed({ rebuild: true, focus: "lab-days" }); },
+        }),
       );
       this.form.replaceChildren(settings, ...scenarios, actions);
     }
