@@ -14,11 +14,15 @@ hpg.Patient, hpg.Patient.preset(name)   virtual patients (hpg.patients)
 
 Modules
 -------
-hpg.parameters   every number of the model with its unit, meaning and source
+hpg.parameters   every number of the model with its unit, meaning and source; Parameters, a frozen value
+hpg.equations    every equation of the model, once, as a named function of plain numbers
+hpg.daily        the daily model for one man in plain Python (no NumPy): loop, rates, steady state, integrator
+hpg.model        simulate (compiled with numba where installed), Result, simulate_reference (solve_ivp)
+hpg.outputs      one registry of outputs: unit, label, SI conversion, reference range
 hpg.drugs        the nine drugs: closed-form pharmacokinetics, catalogue()
 hpg.patients     patient parameters and presets
-hpg.model        the daily model: equations, integrator, Result, simulate_reference (solve_ivp)
-hpg.cohorts      documented parameter distributions, vectorised cohorts
+hpg.checks       the argument checks every entry point shares
+hpg.cohorts      documented parameter distributions, cohorts run in parallel
 hpg.pulses       the pulse-level model; Cluster pulse detection
 hpg.leydig       inside the Leydig cell: LHCGR -> cAMP -> PKA -> StAR -> testosterone, minute by minute
 hpg.validation   every row of clinical_targets.csv against the model: report()
@@ -36,7 +40,8 @@ import importlib
 
 from ._version import __version__
 
-_SUBMODULES = ("cohorts", "drugs", "leydig", "model", "parameters", "patients", "plots", "pulses", "toy", "units", "validation", "widgets")
+_SUBMODULES = ("checks", "cohorts", "daily", "drugs", "equations", "leydig", "model", "outputs", "parameters", "patients", "plots", "pulses",
+               "toy", "units", "validation", "widgets")
 # The public API of DESIGN.md section 3: name -> module that defines it (imported on first use).
 _API = {
     "simulate": "model",

@@ -25,7 +25,14 @@ gonadorelin                ug    subcutaneous pump (pulse-averaged here)
 =========================  ====  ==========================================
 
 Every pharmacokinetic number (half-lives, volumes, fractions) lives with its
-source in :mod:`hpg.parameters`; ``catalogue()`` summarises them per drug.
+source in :mod:`hpg.parameters`; ``catalogue()`` summarises them per drug. A drug's
+kinetics are built from a :class:`hpg.parameters.Parameters` value on each call
+(``Drug.species_for(parameters)``), so a changed parameter reaches every level.
+
+Levels are computed by :func:`levels` on a sorted list of times, one pass per
+exponential mode over all doses of a drug at once: the cost grows with the number of
+times plus the number of doses, never with their product. Standard library only, so
+that the daily model runs where NumPy does not (a web browser).
 Where only a half-life is published, the apparent volume that turns amounts
 into concentrations is stated with its source or marked as calibrated; the
 *potency* of every drug in the model is calibrated to a row of
@@ -33,26 +40,25 @@ into concentrations is stated with its source or marked as calibrated; the
 """
 from __future__ import annotations
 
+import functools
 import math
+import numbers
 from dataclasses import dataclass, field
+from typing import Callable
 
-import numpy as np
+from .parameters import DEFAULT, Parameters
 
-from .parameters import value as _v
-
-__all__ = ["Drug", "Species", "Study", "Regimen", "Infusion", "DRUGS", "catalogue", "names", "LN2"]
+__all__ = ["Drug", "Species", "Study", "Regimen", "Infusion", "DRUGS", "catalogue", "names", "get", "levels", "LN2"]
 
 LN2 = math.log(2.0)
 MINUTES = 1.0 / 1440.0  # days
 HOURS = 1.0 / 24.0  # days
 
-#: Testosterone metabolic clearance, L/day: exogenous testosterone is turned into a serum
-#: level by dividing its release rate (mg/day) by this clearance. Measured MCR in men is
-#: 516 +/- 108 L/m^2/day, about 1000 L/day for 1.9 m^2 (saez1972); it reproduces pk_TE and pk_gel.
-TESTOSTERONE_CLEARANCE_L_PER_DAY = _v("testosterone_clearance")
 #: Testosterone: 288.42 g/mol; enanthate ester 400.6 g/mol; cypionate ester 412.6 g/mol.
 ENANTHATE_T_FRACTION = 288.42 / 400.6
 CYPIONATE_T_FRACTION = 288.42 / 412.6
+#: A dose given within this many days after a time counts as given at it (dose times are sums).
+_SAME_TIME = 1e-9
 
 
 @dataclass(frozen=True)
@@ -78,16 +84,21 @@ class Species:
         if any(b / a - 1 < 1e-3 for a, b in zip(rates, rates[1:])):
             raise ValueError(f"species {self.name!r}: rate constants must differ, got {self.rates}")
 
-    def coefficients(self) -> tuple[np.ndarray, np.ndarray]:
+    def coefficients(self) -> tuple[list[float], list[float]]:
         """Rates ``k_i`` and weights ``c_i`` such that the response to a unit dose is
-        ``scale * fraction * sum_i c_i exp(-k_i t)`` (the Bateman function of the chain)."""
-        k = np.asarray(self.rates, dtype=float)
-        upstream = float(np.prod(k[:-1]))
-        weights = np.empty_like(k)
+        ``sum_i c_i exp(-k_i t)`` (the Bateman function of the chain, times scale and fraction)."""
+        k = list(self.rates)
+        upstream = math.prod(k[:-1])
+        weights = []
         for i, ki in enumerate(k):
-            others = np.delete(k, i)
-            weights[i] = upstream / np.prod(others - ki)
-        return k, self.scale * self.fraction * weights
+            weights.append(self.scale * self.fraction * upstream / math.prod(kj - ki for j, kj in enumerate(k) if j != i))
+        return k, weights
+
+    def at_effect_site(self, k_effect: float) -> "Species":
+        """This species seen through an effect site: one more first-order step, scaled so
+        that it equals the plasma level at steady state."""
+        return Species(self.name + "_effect", self.unit, self.rates + (k_effect,), self.scale * k_effect / self.rates[-1],
+                       self.fraction, effect_site=True)
 
 
 @dataclass(frozen=True)
@@ -123,13 +134,17 @@ class Study:
 
 @dataclass(frozen=True)
 class Drug:
-    """A drug of the catalogue: identity, route, dose unit, kinetics, mechanism, sources."""
+    """A drug of the catalogue: identity, route, dose unit, kinetics, mechanism, sources.
+
+    ``kinetics(parameters)`` builds the drug's species from a parameter set;
+    ``species`` are those of the default set.
+    """
 
     name: str
     unit: str
     route: str
     mechanism: str
-    species: tuple[Species, ...]
+    kinetics: Callable[[Parameters], tuple[Species, ...]] = field(repr=False)
     half_lives: dict[str, str]
     sources: tuple[str, ...]
     pulse_averaged: bool = False
@@ -138,6 +153,13 @@ class Drug:
 
     def __post_init__(self):
         object.__setattr__(self, "half_lives", dict(self.half_lives))
+
+    def species_for(self, parameters: Parameters = DEFAULT) -> tuple[Species, ...]:
+        return _species(self.name, parameters)
+
+    @property
+    def species(self) -> tuple[Species, ...]:
+        return self.species_for(DEFAULT)
 
     @property
     def dose_range(self) -> tuple[float, float] | None:
@@ -155,111 +177,110 @@ class Drug:
         return min(a for a, _ in spans), max(b for _, b in spans)
 
 
+@functools.lru_cache(maxsize=256)
+def _species(name: str, parameters: Parameters) -> tuple[Species, ...]:
+    return DRUGS[name].kinetics(parameters)
+
+
 def _hl(days: float) -> float:
     """Rate constant (1/day) of a half-life given in days."""
     return LN2 / days
 
 
-def _testosterone_ester(name: str, t_fraction: float, ester: str, sources: tuple[str, ...], studied: str, studies) -> Drug:
+# --------------------------------------------------------------------------- kinetics
+# Each function builds one drug's species from a parameter set ``p``; the numbers and their
+# sources are in hpg/parameters.py.
+def _ester(t_fraction: float):
     # Two first-order steps: ester leaves the injection site (absorption half-life ~0.7 d,
     # which puts the peak at day ~2) and is released as testosterone with a half-life of
     # ~4.5 d (pk_TE; cypionate taken as equivalent after schulte1980). Testosterone itself
-    # is cleared within hours, so serum T = release rate / clearance.
-    k_abs, k_rel = _hl(_v("ester_absorption_half_life")), _hl(_v("ester_release_half_life"))
-    serum = Species(
-        "exogenous_T",
-        "ng/dL",
-        rates=(k_abs, k_rel),
-        scale=k_rel / TESTOSTERONE_CLEARANCE_L_PER_DAY * 1e5,  # mg/L -> ng/dL
-        fraction=t_fraction,
+    # is cleared within hours, so serum T = release rate / clearance (saez1972).
+    def kinetics(p):
+        k_abs, k_rel = _hl(p["ester_absorption_half_life"]), _hl(p["ester_release_half_life"])
+        scale = k_rel / p["testosterone_clearance"] * 1e5  # mg/L -> ng/dL
+        return (Species("exogenous_T", "ng/dL", (k_abs, k_rel), scale, t_fraction),)
+
+    return kinetics
+
+
+def _gel(p):
+    k_skin, k_blood = _hl(p["gel_skin_half_life"]), _hl(2.0 * HOURS)  # skin reservoir, then blood (fast)
+    return (Species("exogenous_T", "ng/dL", (k_skin, k_blood), k_blood / p["testosterone_clearance"] * 1e5,
+                    p["gel_absorbed_fraction"]),)
+
+
+def _enclomiphene(p, fraction):
+    # Enclomiphene's half-life is about 10 h (wiehle2013); it swings several-fold within each
+    # day, so its action on hypothalamic ERalpha follows an effect site (one-day equilibration,
+    # assumed): the day's exposure, not the sampled moment, drives the effect.
+    plasma = Species("enclomiphene", "ng/mL", (_hl(p["oral_absorption_half_life"]), _hl(p["enclomiphene_half_life"])),
+                     1000.0 / p["clomiphene_volume"], fraction)
+    return plasma, plasma.at_effect_site(_hl(p["effect_site_half_life"]))
+
+
+def _clomiphene(p):
+    # Clomiphene citrate: about 38% zuclomiphene (cis; label 30-50%) and 62% enclomiphene. The
+    # zu:en ratio of about 20 at steady state (helo2017) with equal apparent volumes gives a
+    # zuclomiphene half-life of about 14 d (calibrated to pk_clomiphene); the volume is
+    # calibrated to helo2017's median enclomiphene level on 25 mg/day.
+    zu = p["zuclomiphene_fraction"]
+    zuclomiphene = Species("zuclomiphene", "ng/mL", (_hl(p["oral_absorption_half_life"]), _hl(p["zuclomiphene_half_life"])),
+                           1000.0 / p["clomiphene_volume"], zu)
+    return (*_enclomiphene(p, 1.0 - zu), zuclomiphene)
+
+
+def _tamoxifen(p):
+    # Absorption peak at 4-7 h, half-life about 7 d; N-desmethyltamoxifen about 14 d; all
+    # tamoxifen taken to pass through the metabolite (nolvadex_pi; volumes calibrated to it).
+    k_abs, k_tam = _hl(p["tamoxifen_absorption_half_life"]), _hl(p["tamoxifen_half_life"])
+    return (
+        Species("tamoxifen", "ng/mL", (k_abs, k_tam), 1000.0 / p["tamoxifen_volume"]),
+        Species("N_desmethyltamoxifen", "ng/mL", (k_abs, k_tam, _hl(p["desmethyltamoxifen_half_life"])),
+                1000.0 / p["desmethyltamoxifen_volume"]),
     )
+
+
+def _anastrozole(p):
+    # Peak within 2 h, half-life ~50 h (arimidex_pi), CL/F near mauras2009's; aromatase
+    # inhibition is read from an effect site (one-day equilibration, assumed).
+    plasma = Species("anastrozole", "ng/mL", (_hl(p["oral_absorption_half_life"]), _hl(p["anastrozole_half_life"])),
+                     1000.0 / p["anastrozole_volume"])
+    return plasma, plasma.at_effect_site(_hl(p["effect_site_half_life"]))
+
+
+def _hcg(p):
+    # Subcutaneous: absorption ~5 h and elimination 37 h put the peak at ~17 h (pregnyl_pi);
+    # apparent volume 6 L, in which hCG potency (K_hCG) is calibrated.
+    return (Species("hcg", "IU/L", (_hl(p["hcg_absorption_half_life"]), _hl(p["hcg_half_life"])), 1.0 / p["hcg_volume"]),)
+
+
+def _gonadorelin(p):
+    # Subcutaneous: apparent half-life about 24 min, peak 5-15 min (lutrelef_pi); ug/L -> pg/mL.
+    rates = (_hl(p["gonadorelin_absorption_half_life"]), _hl(p["gonadorelin_half_life"]))
+    return (Species("gonadorelin", "pg/mL", rates, 1e6 / (p["gonadorelin_volume"] * 1000.0)),)
+
+
+# --------------------------------------------------------------------------- the catalogue
+DRUGS: dict[str, Drug] = {}
+
+
+def _register(drug: Drug) -> None:
+    DRUGS[drug.name] = drug
+
+
+def _testosterone_ester(name, t_fraction, ester, sources, studied, studies) -> Drug:
     return Drug(
         name,
         unit="mg",
         route="intramuscular injection (oily depot)",
         mechanism=f"testosterone {ester}: releases testosterone into blood; serum testosterone "
         "suppresses GnRH, LH and FSH; it does not raise intratesticular testosterone",
-        species=(serum,),
+        kinetics=_ester(t_fraction),
         half_lives={"depot absorption": "0.7 d (calibrated: peak at 1.5-3 d, pk_TE)", "release": "4.5 d (pk_TE)"},
         sources=sources,
         studied_doses=studied,
         studies=studies,
     )
-
-
-def _oral(name, unit, route, mechanism, species, half_lives, sources, studied, studies=()) -> Drug:
-    return Drug(name, unit, route, mechanism, species, half_lives, sources, studied_doses=studied, studies=studies)
-
-
-# Clomiphene citrate is a mixture of two isomers: about 38% zuclomiphene (cis; the label
-# gives 30-50%) and 62% enclomiphene (trans). Enclomiphene's half-life is about 10 h
-# (wiehle2013); zuclomiphene accumulates: the steady-state ratio zu:en of about 20 (helo2017)
-# with equal apparent volumes gives a zuclomiphene half-life of about 14 d (calibrated to
-# pk_clomiphene). Absorption half-life ~1 h (peak within hours; clomid_pi).
-ZUCLOMIPHENE_FRACTION = _v("zuclomiphene_fraction")
-_K_ABS_ORAL = _hl(_v("oral_absorption_half_life"))
-_K_ENCLOMIPHENE = _hl(_v("enclomiphene_half_life"))
-_K_ZUCLOMIPHENE = _hl(_v("zuclomiphene_half_life"))
-# Enclomiphene swings several-fold within each day; its action on hypothalamic ERalpha is
-# taken to follow the plasma level through an effect site with a one-day equilibration
-# half-life (assumed; it makes the daily model respond to the day's exposure, not to the
-# level at the moment of sampling).
-_K_EFFECT = _hl(_v("effect_site_half_life"))
-
-
-def _effect_site(species: "Species") -> "Species":
-    """The effect-site level of ``species``: one more first-order step, scaled so that
-    it equals the plasma level at steady state."""
-    return Species(species.name + "_effect", species.unit, species.rates + (_K_EFFECT,),
-                   species.scale * _K_EFFECT / species.rates[-1], species.fraction, effect_site=True)
-# Apparent volume of distribution of both isomers (L), calibrated so that enclomiphene on
-# clomiphene citrate 25 mg/day averages the median 2.2 ng/mL of helo2017 (zuclomiphene then
-# averages ~44 ng/mL, also as reported).
-_V_CLOMIPHENE = _v("clomiphene_volume")
-# Tamoxifen: absorption peak at 4-7 h, half-life about 7 d; N-desmethyltamoxifen about 14 d
-# (nolvadex_pi). An absorption half-life of 45 min puts the peak at ~6 h. Apparent volumes
-# calibrated to the label's steady state on 20 mg/day: tamoxifen 122 ng/mL and
-# N-desmethyltamoxifen 353 ng/mL (nolvadex_pi); all tamoxifen is taken to pass through the
-# metabolite (assumed; it is the main route).
-_K_ABS_TAM = _hl(_v("tamoxifen_absorption_half_life"))
-_V_TAMOXIFEN = _v("tamoxifen_volume")
-_V_DESMETHYL = _v("desmethyltamoxifen_volume")
-_K_TAMOXIFEN = _hl(_v("tamoxifen_half_life"))
-_K_DESMETHYL = _hl(_v("desmethyltamoxifen_half_life"))
-# Anastrozole: absorption peak within 2 h, elimination half-life ~50 h (arimidex_pi).
-# Apparent volume 120 L: with this half-life, CL/F = 1.7 L/h, near the 1.54 L/h measured by
-# mauras2009, so 1 mg/day averages ~25 ng/mL at steady state; arimidex_pi reports 3-4-fold
-# accumulation to steady state within 7 d, which this half-life reproduces.
-_K_ANASTROZOLE = _hl(_v("anastrozole_half_life"))
-_V_ANASTROZOLE = _v("anastrozole_volume")
-# hCG subcutaneous: peak at 12-18 h, elimination half-life 33-43 h (pregnyl_pi). An
-# absorption half-life of ~5 h with elimination 37 h puts the peak at ~17 h. Apparent
-# volume 6 L (recombinant hCG: Vss about 5.2 L; pregnyl_pi gives no volume). hCG potency is
-# calibrated to cov_hcg125/250/500 in these units.
-_K_ABS_HCG = _hl(_v("hcg_absorption_half_life"))
-_K_HCG = _hl(_v("hcg_half_life"))
-_V_HCG = _v("hcg_volume")
-# Gonadorelin SC: apparent half-life about 24 min, peak 5-15 min (lutrelef_pi). The daily
-# model averages over pulses; the mean concentration uses clearance = V k with V = 15 L
-# (IV half-life 4 min from ~ plasma plus interstitial volume; display scale only).
-_K_GONADORELIN = _hl(_v("gonadorelin_half_life"))
-_K_ABS_GONADORELIN = _hl(_v("gonadorelin_absorption_half_life"))
-_V_GONADORELIN = _v("gonadorelin_volume")
-
-_ENCLOMIPHENE = Species("enclomiphene", "ng/mL", (_K_ABS_ORAL, _K_ENCLOMIPHENE), 1000.0 / _V_CLOMIPHENE)
-_ENCLOMIPHENE_IN_CLOMIPHENE = Species(
-    "enclomiphene", "ng/mL", (_K_ABS_ORAL, _K_ENCLOMIPHENE), 1000.0 / _V_CLOMIPHENE, 1 - ZUCLOMIPHENE_FRACTION
-)
-
-# Aromatase inhibition is likewise read from an effect site (one-day equilibration, assumed):
-# the inhibition that matters is that of the day's exposure in tissue.
-_ANASTROZOLE = Species("anastrozole", "ng/mL", (_K_ABS_ORAL, _K_ANASTROZOLE), 1000.0 / _V_ANASTROZOLE)
-
-DRUGS: dict[str, Drug] = {}
-
-
-def _register(drug: Drug) -> None:
-    DRUGS[drug.name] = drug
 
 
 _register(
@@ -292,15 +313,7 @@ _register(
         unit="mg",
         route="transdermal gel, once daily",
         mechanism="testosterone absorbed through the skin into blood; suppresses GnRH, LH and FSH",
-        species=(
-            Species(
-                "exogenous_T",
-                "ng/dL",
-                rates=(_hl(_v("gel_skin_half_life")), _hl(2.0 * HOURS)),  # skin reservoir, then blood (fast)
-                scale=_hl(2.0 * HOURS) / TESTOSTERONE_CLEARANCE_L_PER_DAY * 1e5,
-                fraction=_v("gel_absorbed_fraction"),
-            ),
-        ),
+        kinetics=_gel,
         half_lives={"skin reservoir": "2 d (calibrated to pk_gel)"},
         sources=("androgel_pi",),
         studied_doses="20.25-81 mg/day of testosterone (AndroGel 1.62%, androgel_pi)",
@@ -308,7 +321,7 @@ _register(
     )
 )
 _register(
-    _oral(
+    Drug(
         "clomiphene",
         "mg",
         "oral (clomiphene citrate)",
@@ -316,71 +329,64 @@ _register(
         "antagonist, whose block of the estradiol brake raises GnRH, LH and FSH) and zuclomiphene "
         "(long-lived, weakly estrogenic: it accumulates, but the calibration targets need no effect "
         "of it, so none is modelled)",
-        (
-            _ENCLOMIPHENE_IN_CLOMIPHENE,
-            _effect_site(_ENCLOMIPHENE_IN_CLOMIPHENE),
-            Species("zuclomiphene", "ng/mL", (_K_ABS_ORAL, _K_ZUCLOMIPHENE), 1000.0 / _V_CLOMIPHENE, ZUCLOMIPHENE_FRACTION),
-        ),
+        _clomiphene,
         {"enclomiphene": "10 h (wiehle2013)", "zuclomiphene": "13.7 d (calibrated to pk_clomiphene)", "overall": "about 5 d (clomid_pi)"},
         ("clomid_pi", "helo2017", "wiehle2013"),
-        "25 mg/day or every other day (helo2017, shabsigh2005)",
-        (Study("Helo 2017", "helo2017", 25.0, 1.0), Study("Shabsigh 2005", "shabsigh2005", 25.0, (1.0, 2.0))),
+        studied_doses="25 mg/day or every other day (helo2017, shabsigh2005)",
+        studies=(Study("Helo 2017", "helo2017", 25.0, 1.0), Study("Shabsigh 2005", "shabsigh2005", 25.0, (1.0, 2.0))),
     )
 )
 _register(
-    _oral(
+    Drug(
         "enclomiphene",
         "mg",
         "oral (enclomiphene citrate)",
         "ERalpha antagonist (the trans isomer of clomiphene) without the estrogenic zuclomiphene",
-        (_ENCLOMIPHENE, _effect_site(_ENCLOMIPHENE)),
+        lambda p: _enclomiphene(p, 1.0),
         {"enclomiphene": "10 h (wiehle2013)"},
         ("wiehle2013",),
-        "12.5-25 mg/day (wiehle2013)",
-        (Study("Wiehle 2013", "wiehle2013", (12.5, 25.0), 1.0),),
+        studied_doses="12.5-25 mg/day (wiehle2013)",
+        studies=(Study("Wiehle 2013", "wiehle2013", (12.5, 25.0), 1.0),),
     )
 )
 _register(
-    _oral(
+    Drug(
         "tamoxifen",
         "mg",
         "oral (tamoxifen citrate)",
         "selective estrogen-receptor modulator: ERalpha antagonist at hypothalamus and pituitary; "
         "its metabolite N-desmethyltamoxifen is also active",
-        (
-            Species("tamoxifen", "ng/mL", (_K_ABS_TAM, _K_TAMOXIFEN), 1000.0 / _V_TAMOXIFEN),
-            Species("N_desmethyltamoxifen", "ng/mL", (_K_ABS_TAM, _K_TAMOXIFEN, _K_DESMETHYL), 1000.0 / _V_DESMETHYL),
-        ),
+        _tamoxifen,
         {"tamoxifen": "7 d (nolvadex_pi)", "N-desmethyltamoxifen": "14 d (nolvadex_pi)"},
         ("nolvadex_pi",),
-        "10-20 mg/day (used off-label in men)",
+        studied_doses="10-20 mg/day (used off-label in men)",
     )
 )
 _register(
-    _oral(
+    Drug(
         "anastrozole",
         "mg",
         "oral",
         "aromatase inhibitor: blocks conversion of testosterone to estradiol, lifting the estradiol brake",
-        (_ANASTROZOLE, _effect_site(_ANASTROZOLE)),
+        _anastrozole,
         {"anastrozole": "50 h (arimidex_pi)"},
         ("arimidex_pi", "mauras2009", "leder2004"),
-        "1 mg/day (leder2004); 0.5-1 mg in other studies",
-        (Study("Leder 2004", "leder2004", 1.0, 1.0),),
+        studied_doses="1 mg/day (leder2004); 0.5-1 mg in other studies",
+        studies=(Study("Leder 2004", "leder2004", 1.0, 1.0),),
     )
 )
 _register(
-    _oral(
+    Drug(
         "hcg",
         "IU",
         "subcutaneous injection",
         "human chorionic gonadotropin: agonist of the LH receptor (LHCGR) on Leydig cells; raises "
         "intratesticular and serum testosterone while LH is suppressed",
-        (Species("hcg", "IU/L", (_K_ABS_HCG, _K_HCG), 1.0 / _V_HCG),),
+        _hcg,
         {"absorption": "5 h (peak at 12-18 h, pregnyl_pi)", "elimination": "37 h (33-43 h SC, pregnyl_pi)"},
         ("pregnyl_pi", "coviello2005"),
-        "125-500 IU every other day with testosterone (coviello2005); 1500-2000 IU 2-3 times a week in hypogonadism",
-        tuple(Study("Coviello 2005", "coviello2005", dose, 2.0) for dose in (125.0, 250.0, 500.0)),
+        studied_doses="125-500 IU every other day with testosterone (coviello2005); 1500-2000 IU 2-3 times a week in hypogonadism",
+        studies=tuple(Study("Coviello 2005", "coviello2005", dose, 2.0) for dose in (125.0, 250.0, 500.0)),
     )
 )
 _register(
@@ -390,14 +396,7 @@ _register(
         route="subcutaneous pump (pulses) or continuous infusion",
         mechanism="synthetic GnRH: pulses stimulate LH and FSH; continuous exposure desensitises the "
         "GnRH receptor and suppresses them (belchetz1978). The daily model averages over pulses.",
-        species=(
-            Species(
-                "gonadorelin",
-                "pg/mL",
-                (_K_ABS_GONADORELIN, _K_GONADORELIN),
-                1e6 / (_V_GONADORELIN * 1000.0),  # ug per L -> pg/mL
-            ),
-        ),
+        kinetics=_gonadorelin,
         half_lives={"SC apparent": "24 min (lutrelef_pi)", "IV": "4 min (lutrelef_pi)"},
         sources=("lutrelef_pi", "hurley1987", "belchetz1978"),
         pulse_averaged=True,
@@ -405,6 +404,9 @@ _register(
         studies=(Study("the Lutrelef label", "lutrelef_pi", (5.0, 20.0), (90 * MINUTES, 120 * MINUTES)),),
     )
 )
+
+#: Every species any drug reports or acts through, in catalogue order.
+SPECIES = tuple(dict.fromkeys(s.name for d in DRUGS.values() for s in d.species))
 
 
 def names() -> tuple[str, ...]:
@@ -440,17 +442,21 @@ def catalogue() -> list[dict]:
     ]
 
 
+# --------------------------------------------------------------------------- checking input
 def _shown(value) -> str:
     """A value as the caller wrote it, for error messages (NumPy scalars as plain numbers)."""
-    return repr(value.item() if isinstance(value, np.generic) else value)
+    item = getattr(value, "item", None)
+    if item is not None and getattr(value, "ndim", None) == 0:
+        value = item()
+    return repr(value)
 
 
 def _number(argument: str, value, *, allow_none=False, positive=False, signed=False) -> float | None:
     """``value`` as a finite float, or a clear error naming ``argument``: it must be >= 0
-    (> 0 with ``positive``; any sign with ``signed``)."""
+    (> 0 with ``positive``; any sign with ``signed``). NumPy scalars count as numbers."""
     if value is None and allow_none:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{argument} must be a real number, got {type(value).__name__} {value!r}")
     shown, value = _shown(value), float(value)
     if not math.isfinite(value):
@@ -481,16 +487,17 @@ def _check_schedule(schedule, amount: str) -> None:
     _check_unit(drug, schedule.unit)
 
 
-# Share of a pulse train's exposure that is continuous (the trough between pulses divided by
-# the mean), for gonadorelin SC pulses every `every` days: k tau e^{-k tau} / (1 - e^{-k tau}).
-def continuous_fraction(every: float | None) -> float:
-    """Fraction of gonadorelin exposure that the GnRH receptor sees as continuous."""
+def continuous_fraction(every: float | None, parameters: Parameters = DEFAULT) -> float:
+    """Fraction of gonadorelin exposure that the GnRH receptor sees as continuous, for
+    subcutaneous pulses every ``every`` days: the trough between pulses over the mean,
+    ``k tau e^{-k tau} / (1 - e^{-k tau})``."""
     if every is None:
         return 0.0
-    x = _K_GONADORELIN * every
+    x = _hl(parameters["gonadorelin_half_life"]) * every
     return x * math.exp(-x) / -math.expm1(-x)
 
 
+# --------------------------------------------------------------------------- schedules
 @dataclass(frozen=True)
 class Regimen:
     """Repeated doses of one drug: ``dose`` (in the drug's unit) at ``start``,
@@ -515,33 +522,29 @@ class Regimen:
         _check_schedule(self, "dose")
 
     def dose_count(self, horizon: float) -> int:
-        """How many doses are given: times ``start + j*every`` before ``stop`` (or, with
-        no ``stop``, up to ``horizon``)."""
+        """How many doses are given up to ``horizon``: times ``start + j*every`` before
+        ``stop`` (or, with no ``stop``, up to ``horizon``)."""
         if self.every is None:
             return 1
-        end = self.stop if self.stop is not None else horizon + self.every
+        end = horizon + self.every if self.stop is None else min(self.stop, horizon + self.every)
         return max(math.ceil((end - self.start) / self.every - 1e-9), 0)
+
+    def dose_times(self, horizon: float) -> list[float]:
+        """The times (days) of the doses given up to ``horizon``."""
+        if self.every is None:
+            return [self.start]
+        return [self.start + j * self.every for j in range(self.dose_count(horizon))]
 
     def mean_rate(self) -> float:
         """Average dose per day while the regimen runs (a single dose has none)."""
         return 0.0 if self.every is None else self.dose / self.every
 
-    def concentrations(self, t: np.ndarray, horizon: float) -> dict[str, np.ndarray]:
-        """Each species' concentration at times ``t`` (days), in its unit."""
-        t = np.asarray(t, dtype=float)
-        if self._drug.pulse_averaged:
-            # Pulses averaged over the day: a mean level that starts and stops with the
-            # pump. A single bolus is gone within the hour and has no daily-scale effect.
-            stop = self.stop if self.stop is not None else max(horizon, self.start) + (self.every or 1.0)
-            if self.every is None:
-                return {s.name: np.zeros_like(t) for s in self._drug.species}
-            return _step(self._drug, t, self.mean_rate(), self.start, stop)
-        n = self.dose_count(horizon)
-        every = self.every if self.every is not None else 1.0
-        return _train(self._drug, t, self.dose, self.start, every, n)
+    def concentrations(self, t, horizon: float, parameters: Parameters = DEFAULT) -> dict:
+        """Each species' concentration at times ``t`` (days; a NumPy array), in its unit."""
+        return _arrays([self], t, horizon, parameters)
 
-    def continuous_fraction(self) -> float:
-        return continuous_fraction(self.every) if self._drug.pulse_averaged else 0.0
+    def continuous_fraction(self, parameters: Parameters = DEFAULT) -> float:
+        return continuous_fraction(self.every, parameters) if self._drug.pulse_averaged else 0.0
 
 
 @dataclass(frozen=True)
@@ -565,62 +568,97 @@ class Infusion:
     def mean_rate(self) -> float:
         return self.rate
 
-    def concentrations(self, t: np.ndarray, horizon: float) -> dict[str, np.ndarray]:
-        stop = self.stop if self.stop is not None else max(horizon, self.start) + 1.0
-        if self._drug.pulse_averaged:
-            return _step(self._drug, np.asarray(t, dtype=float), self.rate, self.start, stop)
-        return _infusion(self._drug, np.asarray(t, dtype=float), self.rate, self.start, stop)
+    def concentrations(self, t, horizon: float, parameters: Parameters = DEFAULT) -> dict:
+        """Each species' concentration at times ``t`` (days; a NumPy array), in its unit."""
+        return _arrays([self], t, horizon, parameters)
 
-    def continuous_fraction(self) -> float:
+    def continuous_fraction(self, parameters: Parameters = DEFAULT) -> float:
         return 1.0 if self._drug.pulse_averaged else 0.0
 
 
-def _train(drug: Drug, t: np.ndarray, dose: float, start: float, every: float, count: int) -> dict[str, np.ndarray]:
-    """Superpose ``count`` equal doses at ``start + j*every`` in closed form.
+# --------------------------------------------------------------------------- levels
+def levels(regimens, times, horizon: float, parameters: Parameters = DEFAULT, *, resolve_pulses: bool = False) -> dict:
+    """Every species' level at each of ``times`` (days, ascending), in its unit, as lists.
 
-    For one exponential mode ``exp(-k s)``, the doses given up to time ``t`` add up to
-    ``exp(-k (t - t_J)) (1 - exp(-k every (J+1))) / (1 - exp(-k every))`` where ``t_J`` is
-    the last dose time not after ``t``: a geometric series, so the cost does not grow
-    with the number of doses and every exponent is <= 0 (no overflow).
+    Doses add up by superposition of exponential modes. A pulse-averaged drug
+    (gonadorelin, cleared within minutes) is seen on the scale of days as the steady
+    level of its mean rate while it runs (``start <= t < stop``), unless
+    ``resolve_pulses`` (the pulse-level model) asks for every pulse.
     """
+    times = list(times)
     out = {}
-    since = t - start
-    given = since >= 0
-    last = np.clip(np.floor(since / every + 1e-9), 0, max(count - 1, 0))
-    for species in drug.species:
-        k, c = species.coefficients()
-        total = np.zeros_like(t)
-        if count > 0:
-            for ki, ci in zip(k, c):
-                decay = np.exp(-ki * np.where(given, since - last * every, 0.0))
-                series = -np.expm1(-ki * every * (last + 1)) / -np.expm1(-ki * every)
-                total += ci * decay * series
-            total = np.where(given, dose * total, 0.0)
-        out[species.name] = np.maximum(total, 0.0)
+    for drug in {r._drug.name: r._drug for r in regimens}.values():
+        mine = [r for r in regimens if r._drug is drug]
+        for species in drug.species_for(parameters):
+            k, c = species.coefficients()
+            total = [0.0] * len(times)
+            doses, averaged = [], drug.pulse_averaged and not resolve_pulses
+            for r in mine:
+                if averaged:
+                    _add_step(total, times, r, horizon, k, c)
+                elif isinstance(r, Infusion):
+                    _add_infusion(total, times, r, horizon, k, c)
+                else:
+                    doses += [(t, r.dose) for t in r.dose_times(horizon)]
+            if doses:
+                doses.sort()
+                for ki, ci in zip(k, c):
+                    for i, amplitude in enumerate(_superpose(times, doses, ki)):
+                        total[i] += ci * amplitude
+            out[species.name] = [max(v, 0.0) for v in total]
     return out
 
 
-def _infusion(drug: Drug, t: np.ndarray, rate: float, start: float, stop: float) -> dict[str, np.ndarray]:
-    """Closed form of a constant-rate input from ``start`` to ``stop``."""
-    out = {}
-    on = np.clip(t, start, stop) - start  # time spent infusing so far
-    off = np.maximum(t - stop, 0.0)  # time since the infusion ended
-    for species in drug.species:
-        k, c = species.coefficients()
-        total = np.zeros_like(t)
-        for ki, ci in zip(k, c):
-            total += ci / ki * -np.expm1(-ki * on) * np.exp(-ki * off)
-        out[species.name] = np.maximum(rate * total, 0.0)
-    return out
+def _superpose(times, doses, k):
+    """``sum over doses d <= t of amount * exp(-k (t - d))`` at each time, in one pass:
+    carried from one time to the next by a decay factor, each dose added once."""
+    amplitudes, amplitude, j, previous = [], 0.0, 0, None
+    for t in times:
+        if previous is not None:
+            amplitude *= math.exp(-k * (t - previous))
+        while j < len(doses) and doses[j][0] <= t + _SAME_TIME:
+            amplitude += doses[j][1] * math.exp(-k * max(t - doses[j][0], 0.0))
+            j += 1
+        amplitudes.append(amplitude)
+        previous = t
+    return amplitudes
 
 
-def _step(drug: Drug, t: np.ndarray, rate: float, start: float, stop: float) -> dict[str, np.ndarray]:
-    """A drug cleared within minutes, seen on the scale of days: its level is the
-    steady state of the infusion, ``rate * scale * sum(c_i / k_i)``, exactly while
-    it runs (``start <= t < stop``) and zero otherwise."""
-    on = (t >= start) & (t < stop)
+def _window(schedule, horizon: float) -> tuple[float, float]:
+    """Start and stop of a schedule; with no stop it runs past the end of the run."""
+    stop = schedule.stop if schedule.stop is not None else max(horizon, schedule.start) + (getattr(schedule, "every", None) or 1.0)
+    return schedule.start, stop
+
+
+def _add_infusion(total, times, infusion, horizon, k, c):
+    """Closed form of a constant-rate input from start to stop."""
+    start, stop = _window(infusion, horizon)
+    for i, t in enumerate(times):
+        on = min(max(t, start), stop) - start  # time spent infusing so far
+        off = max(t - stop, 0.0)  # time since the infusion ended
+        total[i] += infusion.rate * sum(ci / ki * -math.expm1(-ki * on) * math.exp(-ki * off) for ki, ci in zip(k, c))
+
+
+def _add_step(total, times, schedule, horizon, k, c):
+    """The steady level of a schedule's mean rate, exactly while it runs (zero for a
+    single bolus, gone within the hour)."""
+    start, stop = _window(schedule, horizon)
+    level = schedule.mean_rate() * sum(ci / ki for ki, ci in zip(k, c))
+    for i, t in enumerate(times):
+        if start <= t < stop:
+            total[i] += level
+
+
+def _arrays(regimens, t, horizon, parameters) -> dict:
+    """:func:`levels` at the times of a NumPy array (any order), as arrays."""
+    import numpy as np
+
+    t = np.asarray(t, dtype=float)
+    order = np.argsort(t, kind="stable")
+    flat = levels(regimens, t.ravel()[order].tolist(), horizon, parameters)
     out = {}
-    for species in drug.species:
-        k, c = species.coefficients()
-        out[species.name] = np.where(on, rate * float(np.sum(c / k)), 0.0)
+    for name, values in flat.items():
+        array = np.empty(t.size)
+        array[order] = values
+        out[name] = array.reshape(t.shape)
     return out

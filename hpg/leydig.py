@@ -62,7 +62,9 @@ from types import SimpleNamespace
 
 import numpy as np
 
+from . import daily as _daily
 from . import drugs as _drugs
+from . import equations as eq
 from . import model as _model
 from .parameters import value as _v
 
@@ -274,10 +276,9 @@ def daily_curve(lh, hcg=0.0) -> np.ndarray:
     """
     lh = _levels("lh", np.atleast_1d(lh)) if np.ndim(lh) else np.array([_level("lh", lh)])
     hcg = _levels("hcg", np.atleast_1d(hcg)) if np.ndim(hcg) else np.array([_level("hcg", hcg)])
-    d = _model.constants()
-    x = lh / d.LH_0 + d.hcg_max * hcg / (hcg + d.K_hcg)
-    K2 = d.KL**2
-    return d.b0 + (1.0 - d.b0) * (1.0 + K2) * x * x / (x * x + K2)
+    d = _daily.constants()
+    x = eq.lh_receptor_stimulus(lh / d.LH_0, eq.hcg_lh_equivalents(hcg, d.hCG_max, d.K_hCG))
+    return eq.leydig_output(1.0, 1.0, x, d.K_Leydig, d.leydig_basal)
 
 
 # --------------------------------------------------------------------------- time course

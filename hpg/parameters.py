@@ -1,20 +1,30 @@
 """Every number of the models (daily, pulse-level and Leydig-cell), in one place: value, unit, meaning and source.
 
 A source is a key of ``references.bib`` or "calibrated to <target id>", the id
-of a row of ``hpg/data/clinical_targets.csv``, which ``scripts/calibrate.py``
-fits and ``tests/test_calibration.py`` checks. Numbers that are neither
-measured nor calibrated are marked "assumed" and listed as such on the model
-card; they are choices of model structure, not facts.
+of a row of ``hpg/data/clinical_targets.csv``. Values marked ``FITTED`` below are
+fitted by ``scripts/calibrate.py``, which writes them to ``hpg/data/calibrated.json``
+(read here); ``tests/test_calibration.py`` checks every target. Numbers that are
+neither measured nor calibrated are marked "assumed" and listed as such on the model
+card; they are choices of model structure, not facts. Exponents marked "structural"
+are written into the equations (hpg/equations.py) and documented here only.
 
-The model works in units relative to a healthy young man (1 = his untreated
-level); the ``*_0`` baselines below turn relative levels back into clinical
-units.
+The model works in units relative to a healthy young man (1 = his untreated level);
+the ``*_0`` baselines below turn relative levels back into clinical units.
+
+The table is a value: :data:`DEFAULT` is a frozen :class:`Parameters` built from it, and
+``DEFAULT.replace(kappa_T=0.7)`` is another model, which ``hpg.simulate``, ``hpg.cohort``
+and ``hpg.simulate_pulses`` take as ``parameters=``. Nothing here is ever mutated.
+This module needs only the standard library.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+import math
+import numbers
+from dataclasses import dataclass, replace
+from importlib import resources
 
-__all__ = ["Parameter", "MODEL", "value", "table"]
+__all__ = ["Parameter", "Parameters", "DEFAULT", "MODEL", "FITTED", "fitted_values", "value", "table"]
 
 
 @dataclass(frozen=True)
@@ -26,8 +36,21 @@ class Parameter:
     source: str
 
 
+#: Marks a value that scripts/calibrate.py fits; it is read from hpg/data/calibrated.json.
+FITTED = "fitted"
+
+
+def fitted_values() -> dict:
+    """The contents of ``hpg/data/calibrated.json``: fitted parameters and preset fields."""
+    text = resources.files("hpg").joinpath("data/calibrated.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+_FITTED = fitted_values()["parameters"]
+
+
 def _p(name, value, unit, meaning, source) -> Parameter:
-    return Parameter(name, float(value), unit, meaning, source)
+    return Parameter(name, float(_FITTED[name] if value is FITTED else value), unit, meaning, source)
 
 
 _MODEL = [
@@ -45,57 +68,57 @@ _MODEL = [
     _p("K_albumin", 3.6e4, "L/mol", "association constant of testosterone for albumin", "vermeulen1999"),
     _p("albumin_molar_mass", 66500.0, "g/mol", "molar mass of albumin", "vermeulen1999"),
     # --- Hypothalamus: feedback on the GnRH pulse generator ---
-    _p("kappa_T", 0.5694, "1", "androgen-receptor brake on GnRH at baseline (higher: more of the output is braked)", "calibrated to cov_TE_LH"),
-    _p("n_T", 2.0, "1", "steepness of the androgen brake on GnRH", "structural (fixed in hpg/model.py)"),
-    _p("kappa_E", 200.0, "1", "estrogen-receptor brake on GnRH at baseline", "calibrated to helo_clo_LH"),
-    _p("n_E", 2.0, "1", "steepness of the estrogen brake", "structural (fixed in hpg/model.py)"),
+    _p("kappa_T", FITTED, "1", "androgen-receptor brake on GnRH at baseline (higher: more of the output is braked)", "calibrated to cov_TE_LH"),
+    _p("n_T", 2.0, "1", "steepness of the androgen brake on GnRH", "structural (written into hpg/equations.py)"),
+    _p("kappa_E", FITTED, "1", "estrogen-receptor brake on GnRH at baseline", "calibrated to helo_clo_LH"),
+    _p("n_E", 2.0, "1", "steepness of the estrogen brake", "structural (written into hpg/equations.py)"),
     _p("kappa_PE", 0.3, "1", "estradiol brake on LH at the pituitary (hayes2000: a minor, pituitary share)", "assumed"),
     _p("kappa_I", 1.0, "1", "inhibin B brake on FSH at the pituitary", "assumed"),
     # --- Pituitary ---
     _p("K_GnRH", 1.0, "1", "GnRH stimulus (relative) giving half of the extra LH above baseline", "assumed"),
-    _p("m_GnRH", 1.5, "1", "steepness of the LH and FSH response to GnRH", "structural (fixed in hpg/model.py)"),
+    _p("m_GnRH", 1.5, "1", "steepness of the LH and FSH response to GnRH", "structural (written into hpg/equations.py)"),
     _p("desens_on", 0.7, "1/day", "rate of GnRH-receptor desensitisation under continuous agonist", "calibrated to belchetz (continuous infusion suppresses within days)"),
     _p("desens_off", 0.15, "1/day", "rate of recovery from GnRH-receptor desensitisation", "assumed (weeks; conn1994)"),
     _p("desens_K", 0.5, "1", "continuous GnRH exposure (relative) giving half-maximal desensitisation", "assumed"),
-    _p("desens_n", 4.0, "1", "steepness of desensitisation in continuous exposure", "structural (fixed in hpg/model.py)"),
+    _p("desens_n", 4.0, "1", "steepness of desensitisation in continuous exposure", "structural (written into hpg/equations.py)"),
     # --- Leydig cells ---
-    _p("K_Leydig", 1.372, "1", "LH-receptor stimulus (relative to baseline LH) at which the LH-driven part of Leydig output is half its maximum", "calibrated to helo_clo_T, leder_ana and cov_hcg*"),
-    _p("m_Leydig", 2.0, "1", "steepness of Leydig output in LH or hCG", "structural (fixed in hpg/model.py)"),
-    _p("leydig_basal", 0.06172, "1", "share of baseline Leydig output that needs no LH (ITT left under full suppression)", "calibrated to cov_TE_ITT"),
+    _p("K_Leydig", FITTED, "1", "LH-receptor stimulus (relative to baseline LH) at which the LH-driven part of Leydig output is half its maximum", "calibrated to helo_clo_T, leder_ana and cov_hcg*"),
+    _p("m_Leydig", 2.0, "1", "steepness of Leydig output in LH or hCG", "structural (written into hpg/equations.py)"),
+    _p("leydig_basal", FITTED, "1", "share of baseline Leydig output that needs no LH (ITT left under full suppression)", "calibrated to cov_TE_ITT"),
     # --- Slow capacities (use it or lose it) ---
     _p("capacity_floor", 0.1, "1", "capacity left after indefinite suppression", "assumed"),
     _p("capacity_kappa", 0.5, "1", "hypothalamic and pituitary capacity: activity at which the target is half way to its maximum of 1.5", "assumed"),
-    _p("leydig_capacity_kappa", 100.0, "1", "Leydig capacity: the same for the Leydig cells (large: capacity nearly proportional to stimulus)", "calibrated to helo_clo_T and leder_ana"),
+    _p("leydig_capacity_kappa", FITTED, "1", "Leydig capacity: the same for the Leydig cells (large: capacity nearly proportional to stimulus)", "calibrated to helo_clo_T and leder_ana"),
     _p("hypothalamus_k0", 1 / 90, "1/day", "adaptation rate of hypothalamic capacity without activity", "assumed (gonadotropins recover over 3-6 months after long suppression)"),
     _p("hypothalamus_k1", 1 / 30, "1/day", "extra adaptation rate per unit activity", "assumed (gonadotropins recover over 3-6 months after long suppression)"),
     _p("pituitary_k0", 1 / 90, "1/day", "adaptation rate of pituitary capacity without activity", "assumed (gonadotropins recover over 3-6 months after long suppression)"),
     _p("pituitary_k1", 1 / 30, "1/day", "extra adaptation rate per unit GnRH", "assumed (gonadotropins recover over 3-6 months after long suppression)"),
-    _p("leydig_k0", 0.00274, "1/day", "adaptation rate of Leydig capacity without LH", "assumed (atrophy over about a year); bounded below in the fit"),
-    _p("leydig_k1", 0.02245, "1/day", "extra adaptation rate per unit LH-receptor stimulus", "calibrated to cov_hcg*, helo_clo_T, leder_ana"),
+    _p("leydig_k0", FITTED, "1/day", "adaptation rate of Leydig capacity without LH", "assumed (atrophy over about a year); bounded below in the fit"),
+    _p("leydig_k1", FITTED, "1/day", "extra adaptation rate per unit LH-receptor stimulus", "calibrated to cov_hcg*, helo_clo_T, leder_ana"),
     # --- Sertoli cells and spermatogenesis ---
     _p("sertoli_weight_FSH", 0.4, "1", "share of Sertoli support that FSH provides (the rest: ITT)", "assumed (mclachlan2002)"),
     _p("K_FSH", 0.5, "1", "relative FSH giving half of its support", "assumed"),
-    _p("K_ITT", 1.999, "1", "relative ITT giving half of its support", "calibrated to hand_supp and hand_rec"),
-    _p("sertoli_tau", 29.53, "day", "time constant of Sertoli support", "calibrated to hand_supp"),
+    _p("K_ITT", FITTED, "1", "relative ITT giving half of its support", "calibrated to hand_supp and hand_rec"),
+    _p("sertoli_tau", FITTED, "day", "time constant of Sertoli support", "calibrated to hand_supp"),
     _p("stages", 6.0, "1", "number of compartments in the spermatogenic pipeline", "assumed"),
     _p("stage_days", 11.5, "day", "mean residence in each compartment (6 x 11.5 = 69 d)", "misell2006 (64-74 d), heller1963"),
     _p("epididymis_days", 8.0, "day", "mean epididymal transit", "who2021"),
-    _p("loss_max", 0.182, "1/day", "maximal loss rate of late germ cells when support fails", "calibrated to hand_supp"),
-    _p("loss_K", 0.4345, "1", "Sertoli support below which late germ cells are lost", "calibrated to hand_supp"),
-    _p("loss_n", 4.0, "1", "steepness of germ-cell loss in support", "structural (fixed in hpg/model.py)"),
+    _p("loss_max", FITTED, "1/day", "maximal loss rate of late germ cells when support fails", "calibrated to hand_supp"),
+    _p("loss_K", FITTED, "1", "Sertoli support below which late germ cells are lost", "calibrated to hand_supp"),
+    _p("loss_n", 4.0, "1", "steepness of germ-cell loss in support", "structural (written into hpg/equations.py)"),
     _p("loss_first_stage", 4.0, "1", "first compartment (1-based) that is lost when support fails", "assumed (spermatids; mclachlan2002)"),
     _p("inhibin_germ_share", 0.5, "1", "share of inhibin B output that depends on late germ cells", "assumed"),
     _p("testis_germ_share", 0.7, "1", "share of testis volume made of the germ-cell compartments", "assumed"),
     # --- Periphery ---
-    _p("E2_residual", 0.323, "1", "share of baseline estradiol not made by aromatase at the model's inhibition", "calibrated to leder_ana_E2"),
+    _p("E2_residual", FITTED, "1", "share of baseline estradiol not made by aromatase at the model's inhibition", "calibrated to leder_ana_E2"),
     _p("aromatase_bmi_exponent", 1.0, "1", "aromatase activity grows as (BMI / 23) to this power", "calibrated to the obese preset (wu2008)"),
     _p("bmi_0", 23.0, "kg/m^2", "body-mass index of the healthy patient", "travison2017 (non-obese cohort)"),
     # --- Drug pharmacodynamics ---
-    _p("K_enclomiphene", 0.9057, "ng/mL", "enclomiphene level occupying ERalpha as much as baseline estradiol", "calibrated to helo_clo_LH"),
+    _p("K_enclomiphene", FITTED, "ng/mL", "enclomiphene level occupying ERalpha as much as baseline estradiol", "calibrated to helo_clo_LH"),
     _p("K_tamoxifen", 75.0, "ng/mL", "tamoxifen + N-desmethyltamoxifen level occupying ERalpha as much as baseline estradiol", "assumed: 20 mg/day blocks ERalpha about as much as clomiphene citrate 25 mg/day (no target)"),
     _p("IC50_anastrozole", 8.3, "ng/mL", "anastrozole level halving aromatase activity", "calibrated to pk_anastrozole (75% at 1 mg/day)"),
-    _p("K_hCG", 17.09, "IU/L", "hCG level giving half of its maximal LH-receptor stimulus (hCG down-regulates its receptor)", "calibrated to cov_hcg125, cov_hcg250, cov_hcg500"),
-    _p("hCG_max", 1.333, "1", "maximal LH-receptor stimulus of hCG, in units of baseline LH", "calibrated to cov_hcg125, cov_hcg250, cov_hcg500"),
+    _p("K_hCG", FITTED, "IU/L", "hCG level giving half of its maximal LH-receptor stimulus (hCG down-regulates its receptor)", "calibrated to cov_hcg125, cov_hcg250, cov_hcg500"),
+    _p("hCG_max", FITTED, "1", "maximal LH-receptor stimulus of hCG, in units of baseline LH", "calibrated to cov_hcg125, cov_hcg250, cov_hcg500"),
     _p("gonadorelin_ref", 330.0, "pg/mL", "mean gonadorelin level acting like endogenous GnRH", "calibrated: 10 ug every 120 min restores LH in GnRH deficiency (lutrelef_pi)"),
 ]
 
@@ -132,7 +155,7 @@ _PK = [
 # healthy man's mean portal level (1), as in the daily model. It shares the daily model's
 # feedback, capacity and desensitisation parameters above and adds only what resolves pulses.
 _PULSE = [
-    _p("pulse_interval", 73.0, "min", "mean interval of the GnRH pulse generator at baseline androgen feedback (Cluster misses LH pulses that come close together, so detected intervals are longer, about 95 min)", "calibrated to ref_pulse"),
+    _p("pulse_interval", FITTED, "min", "mean interval of the GnRH pulse generator at baseline androgen feedback (Cluster misses LH pulses that come close together, so detected intervals are longer, about 95 min)", "calibrated to ref_pulse"),
     _p("pulse_interval_shape", 12.0, "1", "shape of the gamma distribution of intervals (coefficient of variation 1/sqrt(12) = 0.29)", "assumed"),
     _p("pulse_size_cv", 0.3, "1", "coefficient of variation of the amount of GnRH per pulse (log-normal)", "assumed"),
     _p("pulse_burst", 5.0, "min", "duration of the GnRH secretory burst of one pulse", "assumed"),
@@ -173,13 +196,100 @@ _LEYDIG_CELL = [
     _p("HSD17B3_tau", 5.0, "min", "mean residence of androstenedione before 17beta-HSD3 in the smooth ER makes testosterone, which leaves the cell by diffusion", "assumed (pathway: payne2004)"),
 ]
 
-MODEL: dict[str, Parameter] = {p.name: p for p in _MODEL + _PK + _PULSE + _LEYDIG_CELL}
+_ROWS = _MODEL + _PK + _PULSE + _LEYDIG_CELL
+if set(_FITTED) - {p.name for p in _ROWS}:
+    raise ValueError(f"hpg/data/calibrated.json fits unknown parameters: {sorted(set(_FITTED) - {p.name for p in _ROWS})}")
+
+
+class Parameters:
+    """A frozen set of model parameters: every row of the table, each with its value.
+
+    ``p["kappa_T"]`` is a value; ``p.row("kappa_T")`` the whole :class:`Parameter`
+    (unit, meaning, source); ``p.replace(kappa_T=0.7)`` a new set with some values
+    changed (the rows' sources then say "changed from <value>"). Sets are hashable and
+    compare by value, so results computed from one can be cached.
+    """
+
+    __slots__ = ("_rows", "_key")
+
+    def __init__(self, rows):
+        rows = {p.name: p for p in rows}
+        object.__setattr__(self, "_rows", rows)
+        object.__setattr__(self, "_key", tuple((name, p.value) for name, p in rows.items()))
+
+    def __setattr__(self, name, value):
+        raise AttributeError("Parameters are frozen: use .replace(name=value) for a changed set")
+
+    def __getitem__(self, name: str) -> float:
+        return self.row(name).value
+
+    def row(self, name: str) -> Parameter:
+        try:
+            return self._rows[name]
+        except (KeyError, TypeError):
+            raise KeyError(f"unknown parameter {name!r}; known parameters are listed by hpg.parameters.table()") from None
+
+    def __contains__(self, name) -> bool:
+        return name in self._rows
+
+    def __iter__(self):
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Parameters) and self._key == other._key
+
+    def __hash__(self) -> int:
+        return hash(self._key)
+
+    def __repr__(self) -> str:
+        changed = [f"{n}={v!r}" for (n, v), (_, d) in zip(self._key, DEFAULT._key) if v != d] if self is not DEFAULT else []
+        return f"<hpg Parameters: {len(self)} values{', changed ' + ', '.join(changed) if changed else ''}>"
+
+    def rows(self) -> list[Parameter]:
+        return list(self._rows.values())
+
+    def replace(self, **values) -> "Parameters":
+        """A copy with ``values`` changed; each must name a non-structural parameter and be a
+        finite real number >= 0."""
+        rows = dict(self._rows)
+        for name, new in values.items():
+            row = self.row(name)
+            if row.source.startswith("structural"):
+                raise ValueError(f"parameter {name} is structural (written into the equations) and cannot be changed by value")
+            if isinstance(new, bool) or not isinstance(new, numbers.Real):
+                raise TypeError(f"parameter {name} must be a real number, got {type(new).__name__} {new!r}")
+            if not math.isfinite(new) or new < 0:
+                raise ValueError(f"parameter {name} must be finite and >= 0 ({row.unit}), got {new!r}")
+            rows[name] = replace(row, value=float(new), source=f"changed from {row.value!r} ({row.source})")
+        return Parameters(rows.values())
+
+
+#: The model's parameters as published in the table above (fitted values from the data file).
+DEFAULT = Parameters(_ROWS)
+#: Every row by name (read-only use; the values of :data:`DEFAULT`).
+MODEL: dict[str, Parameter] = {p.name: p for p in _ROWS}
 
 
 def value(name: str) -> float:
-    return MODEL[name].value
+    """The default value of parameter ``name``."""
+    return DEFAULT[name]
 
 
-def table() -> list[dict]:
+def table(parameters: Parameters | None = None) -> list[dict]:
     """Every model parameter as a row: name, value, unit, meaning, source."""
-    return [vars(p).copy() for p in MODEL.values()]
+    return [vars(p).copy() for p in (parameters or DEFAULT).rows()]
+
+
+def check(parameters) -> Parameters:
+    """``parameters`` if it is a :class:`Parameters` (``None``: the default); a clear error otherwise."""
+    if parameters is None:
+        return DEFAULT
+    if not isinstance(parameters, Parameters):
+        raise TypeError(
+            f"parameters must be an hpg.parameters.Parameters (e.g. hpg.parameters.DEFAULT.replace(kappa_T=0.7)) or None, "
+            f"got {type(parameters).__name__} {parameters!r}"
+        )
+    return parameters

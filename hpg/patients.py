@@ -9,9 +9,10 @@ changes a few documented parameters; the presets say which and why.
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass, fields, replace
 
-import numpy as np
+from .parameters import fitted_values
 
 __all__ = ["Patient", "PATIENT_PARAMETERS", "PRESETS"]
 
@@ -68,7 +69,7 @@ class Patient:
                 continue
             value = getattr(self, f.name)
             _, low, high, unit, _ = PATIENT_PARAMETERS[f.name]
-            if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):
                 raise TypeError(f"patient parameter {f.name} must be a real number, got {type(value).__name__} {value!r}")
             if not math.isfinite(value) or not low <= value <= high:
                 raise ValueError(f"patient parameter {f.name} must be within {low}-{high} {unit}, got {value!r}")
@@ -101,7 +102,8 @@ class Patient:
 #: baseline it reproduces (within +/-20%, tests/test_calibration.py). The values of
 #: gnrh_drive, leydig_capacity, leydig_reserve and aromatase are calibrated by
 #: scripts/calibrate.py to that baseline and to the study's drug response
-#: (helo_clo_*, leder_ana_*); bmi and shbg are assumed typical of each population.
+#: (helo_clo_*, leder_ana_*) and read from hpg/data/calibrated.json below; bmi and shbg
+#: are assumed typical of each population.
 PRESETS: dict[str, dict] = {
     "healthy": {
         "parameters": {},
@@ -110,14 +112,14 @@ PRESETS: dict[str, dict] = {
         "study": "travison2017 (T), qin2012 (LH), coviello2005 (ITT)",
     },
     "secondary_hypogonadism": {
-        "parameters": {"gnrh_drive": 0.3717, "leydig_capacity": 0.6286, "aromatase": 1.363, "bmi": 30.0, "shbg": 28.0},
+        "parameters": {"bmi": 30.0, "shbg": 28.0},
         "why": "Low testosterone with inappropriately normal LH: a weaker GnRH drive and Leydig cells "
         "that have lost capacity after years of low stimulation; the men studied were mostly overweight.",
         "baseline": {"T": 205.0, "LH": 4.0, "E2": 17.0},
         "study": "helo2017 (men treated with clomiphene citrate)",
     },
     "obese": {
-        "parameters": {"bmi": 34.0, "shbg": 24.0, "gnrh_drive": 0.8078},
+        "parameters": {"bmi": 34.0, "shbg": 24.0},
         "why": "More adipose aromatase turns more testosterone into estradiol, whose brake lowers LH; "
         "insulin resistance lowers SHBG, so total testosterone falls more than free testosterone.",
         "baseline": {"T": 384.0},
@@ -125,7 +127,7 @@ PRESETS: dict[str, dict] = {
         "travison2017 median minus that difference",
     },
     "aging": {
-        "parameters": {"gnrh_drive": 0.7968, "leydig_capacity": 0.6281, "leydig_reserve": 0.3945, "aromatase": 1.624, "bmi": 27.0, "shbg": 45.0},
+        "parameters": {"bmi": 27.0, "shbg": 45.0},
         "why": "Older men lose Leydig-cell capacity and reserve (a partly primary deficit), gain weight, "
         "SHBG and aromatase activity (estradiol holds up while testosterone falls), and their GnRH drive "
         "weakens, so LH fails to rise enough.",
@@ -133,10 +135,12 @@ PRESETS: dict[str, dict] = {
         "study": "leder2004 (older men with mildly low testosterone)",
     },
     "gnrh_deficient": {
-        "parameters": {"gnrh_drive": 0.02232},
+        "parameters": {},
         "why": "Congenital GnRH deficiency: the pulse generator is nearly silent, so LH, FSH and "
         "testosterone are very low; the pituitary and testes are intact and respond to gonadorelin or hCG.",
         "baseline": {"LH": 0.4},
         "study": "boehm2015 (congenital hypogonadotropic hypogonadism: LH typically below 1 IU/L, testosterone below 100 ng/dL)",
     },
 }
+for _name, _fitted in fitted_values()["presets"].items():
+    PRESETS[_name]["parameters"].update(_fitted)

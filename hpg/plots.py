@@ -14,6 +14,8 @@ every panel at once (:mod:`hpg.units`).
 """
 from __future__ import annotations
 
+from .outputs import REGISTRY
+
 # Okabe-Ito colours, in the order used for successive curves.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
 LINESTYLES = ("-", "--", ":", "-.", (0, (5, 1, 1, 1, 1, 1)), (0, (1, 1)), (0, (8, 2)))
@@ -30,21 +32,8 @@ __all__ = [
     "time_course",
 ]
 
-#: How each output is named on an axis and in alt text.
-LABELS = {
-    "T": "total testosterone",
-    "free_T": "free testosterone",
-    "SHBG": "SHBG",
-    "E2": "estradiol",
-    "LH": "LH",
-    "FSH": "FSH",
-    "ITT": "intratesticular testosterone",
-    "inhibin_B": "inhibin B",
-    "sperm": "sperm concentration",
-    "testis_volume": "testis volume",
-    "exogenous_T": "testosterone from the drug",
-    "hcg": "hCG",
-}
+#: How each output is named on an axis and in alt text (from the registry, hpg.outputs).
+LABELS = {name: output.label for name, output in REGISTRY.items()}
 
 
 
@@ -161,7 +150,7 @@ def time_course(results, outputs=("T", "LH"), *, units: str = "conventional", re
 
     ``results`` is a Result or a dict {label: Result} (each drawn in its own colour and line
     style, labelled in a legend). ``reference=True`` shades the healthy range
-    (``hpg.validation.REFERENCE_RANGES``); ``treatment=(start, stop)`` (days) marks the treatment window.
+    (``hpg.outputs``); ``treatment=(start, stop)`` (days) marks the treatment window.
     Time is in days for runs up to 120 days and in weeks beyond.
     """
     from .units import convert
@@ -199,10 +188,9 @@ def _panels(n: int, figsize):
 
 def _decorate(ax, name, unit, units, reference, treatment, t_unit):
     from .units import convert
-    from .validation import REFERENCE_RANGES
-
-    if reference and name in REFERENCE_RANGES:
-        low, high, _ = REFERENCE_RANGES[name]
+    ranged = REGISTRY.get(name)
+    if reference and ranged is not None and ranged.reference_range:
+        low, high, _ = ranged.reference_range
         low = convert(name, low, units)[0]
         high = convert(name, high, units)[0] if high is not None else None
         if high is None:

@@ -79,25 +79,19 @@ from types import SimpleNamespace
 
 import numpy as np
 
+from . import daily as _daily
 from . import drugs as _drugs
+from . import equations as eq
 from . import model as _model
-from .parameters import value as _v
+from . import outputs as _outputs
+from .parameters import DEFAULT, Parameters
+from .checks import check_patient, check_regimens
+from .parameters import check as _check_parameters
 
 __all__ = ["UNITS", "PulseResult", "clearance", "detect_pulses", "measure", "simulate_pulses"]
 
 #: Every output of :func:`simulate_pulses`, with its unit.
-UNITS: dict[str, str] = {
-    "GnRH": "relative",
-    "gonadorelin": "pg/mL",
-    "receptor_free": "fraction",
-    "receptor_bound": "fraction",
-    "receptor_desensitised": "fraction",
-    "LH": "IU/L",
-    "FSH": "IU/L",
-    "T": "ng/dL",
-    "free_T": "nmol/L",
-    "E2": "pg/mL",
-}
+UNITS: dict[str, str] = {name: _outputs.REGISTRY[name].unit for name in _outputs.PULSE}
 OUTPUTS = tuple(UNITS)
 GONADORELIN = ("pulsatile", "continuous")
 MAX_HOURS = 2160.0  # 90 days: longer runs belong to the daily model
@@ -105,29 +99,29 @@ _CHUNK = 64  # random draws are made in chunks, so a shorter run is the start of
 
 
 # --------------------------------------------------------------------------- constants
-def _constants() -> SimpleNamespace:
+def _constants(p) -> SimpleNamespace:
     ln2 = math.log(2.0)
     c = SimpleNamespace()
-    c.mu = _v("pulse_interval")
-    c.shape = _v("pulse_interval_shape")
-    c.size_sigma = math.sqrt(math.log1p(_v("pulse_size_cv") ** 2))
-    c.burst = max(round(_v("pulse_burst")), 1)
-    c.kG = ln2 / _v("GnRH_half_life")
-    c.koff = ln2 / _v("receptor_off_half_life")
-    c.kon = c.koff / _v("receptor_K")
-    c.window = max(round(_v("desens_window")), 1)
-    c.don, c.doff, c.dK4 = _v("desens_on") / 1440.0, _v("desens_off") / 1440.0, _v("desens_K") ** 4
-    c.eX = math.exp(-1.0 / _v("synthesis_tau"))
-    c.rho = _v("LH_release")
-    c.rho0 = c.rho * _v("LH_basal_share") / (1.0 - _v("LH_basal_share"))
-    c.kf, c.ks = ln2 / _v("LH_fast_half_life"), ln2 / _v("LH_slow_half_life")
-    c.share = _v("LH_fast_share")
-    c.kF = ln2 / _v("FSH_half_life")
-    c.KZ, c.kZ = _v("FSH_brake_K"), _v("FSH_brake_kappa")
-    c.eZ = math.exp(-1.0 / _v("FSH_brake_tau"))
-    c.eL = math.exp(-1.0 / _v("leydig_lag"))
-    c.eT = math.exp(-ln2 / _v("T_half_life"))
-    c.g_ref = _v("gonadorelin_ref")
+    c.mu = p["pulse_interval"]
+    c.shape = p["pulse_interval_shape"]
+    c.size_sigma = math.sqrt(math.log1p(p["pulse_size_cv"] ** 2))
+    c.burst = max(round(p["pulse_burst"]), 1)
+    c.kG = ln2 / p["GnRH_half_life"]
+    c.koff = ln2 / p["receptor_off_half_life"]
+    c.kon = c.koff / p["receptor_K"]
+    c.window = max(round(p["desens_window"]), 1)
+    c.don, c.doff, c.dK4 = p["desens_on"] / 1440.0, p["desens_off"] / 1440.0, p["desens_K"] ** 4
+    c.eX = math.exp(-1.0 / p["synthesis_tau"])
+    c.rho = p["LH_release"]
+    c.rho0 = c.rho * p["LH_basal_share"] / (1.0 - p["LH_basal_share"])
+    c.kf, c.ks = ln2 / p["LH_fast_half_life"], ln2 / p["LH_slow_half_life"]
+    c.share = p["LH_fast_share"]
+    c.kF = ln2 / p["FSH_half_life"]
+    c.KZ, c.kZ = p["FSH_brake_K"], p["FSH_brake_kappa"]
+    c.eZ = math.exp(-1.0 / p["FSH_brake_tau"])
+    c.eL = math.exp(-1.0 / p["leydig_lag"])
+    c.eT = math.exp(-ln2 / p["T_half_life"])
+    c.g_ref = p["gonadorelin_ref"]
     # Mean LH over mean LH secretion (min): turns a secretion rate into a level.
     c.lh_residence = c.share / c.kf + (1.0 - c.share) / c.ks
     c.B_ref = _periodic_means(c, 1.0, 1.0, 1.0)[0]
@@ -163,27 +157,19 @@ def _periodic_means(c, frequency, size, B_ref):
     return sum_B / n, sum_z / n
 
 
-@functools.cache
-def constants() -> SimpleNamespace:
-    """The pulse model's constants (from :mod:`hpg.parameters`), computed once."""
-    return _constants()
+@functools.lru_cache(maxsize=16)
+def constants(parameters: Parameters = DEFAULT) -> SimpleNamespace:
+    """The pulse model's constants for a parameter set (computed once per set)."""
+    return _constants(parameters)
 
 
 # --------------------------------------------------------------------------- inputs
-def _gonadorelin_level(regimens, t_days: np.ndarray, horizon: float) -> np.ndarray:
+def _gonadorelin_level(regimens, t_days: np.ndarray, horizon: float, parameters: Parameters) -> np.ndarray:
     """Plasma gonadorelin (pg/mL) resolved pulse by pulse (closed-form SC kinetics)."""
-    drug = _drugs.DRUGS["gonadorelin"]
-    level = np.zeros_like(t_days)
-    for r in regimens:
-        if r.drug != "gonadorelin":
-            continue
-        if isinstance(r, _drugs.Infusion):
-            stop = r.stop if r.stop is not None else horizon + 1.0
-            level += _drugs._infusion(drug, t_days, r.rate, r.start, stop)["gonadorelin"]
-        else:
-            every = r.every if r.every is not None else 1.0
-            level += _drugs._train(drug, t_days, r.dose, r.start, every, r.dose_count(horizon))["gonadorelin"]
-    return level
+    mine = [r for r in regimens if r.drug == "gonadorelin"]
+    if not mine:
+        return np.zeros_like(t_days)
+    return np.array(_drugs.levels(mine, t_days.tolist(), horizon, parameters, resolve_pulses=True)["gonadorelin"])
 
 
 def _trough(g: np.ndarray, window: int) -> np.ndarray:
@@ -209,67 +195,60 @@ class _Draws:
 
 
 # --------------------------------------------------------------------------- the run
-def _run(patient, regimens, steps: int, seed: int):
-    c, d = constants(), _model.constants()
-    kernel = _model._Kernel(patient.values(), math)
-    state, u0 = _model._steady_state(kernel, None)
-    _, parts = kernel.loop(u0, state, _model.NO_DRUGS)
+def _run(patient, regimens, steps: int, seed: int, parameters: Parameters):
+    c, d = constants(parameters), _daily.constants(parameters)
+    m = _daily.man(patient.values(), d)
+    state = [0.0] * len(_daily.STATES)
+    u0 = _daily.untreated(d, m, state)
+    loop = _daily.fast_loop(u0, state[0], state[1], state[2], state[3], 0.0, 0.0, 0.0, 0.0, 0.0, d, m)
     Hc, P, Ly = state[0], state[1], state[3]
-    ib = kernel.inhibin(state[4], state[5:5 + _model.N_STAGES])
+    ib = eq.inhibin_b(m.sertoli, state[4], _daily.late_germ_cells(state, d), d.inhibin_germ_share)
 
     # Inputs on the one-minute grid, all in closed form.
     t_min = np.arange(steps + 1, dtype=float)
     t_days = t_min / 1440.0
     horizon = steps / 1440.0
-    drugs = _model.drug_inputs(regimens, t_days, horizon)
-    gonadorelin = _gonadorelin_level(regimens, t_days, horizon)
+    exposure = _daily.exposures(regimens, t_days.tolist(), horizon, parameters)[0]
+    Texo, aER, IA, hcg = ([row[k] for row in exposure] for k in range(4))
+    gonadorelin = _gonadorelin_level(regimens, t_days, horizon, parameters)
     g_exo = gonadorelin / c.g_ref
-    S4 = _trough(g_exo, c.window) ** 4
-    desens = (c.don * S4 / (S4 + c.dK4)).tolist()
+    desens = eq.desensitisation_rate(_trough(g_exo, c.window), d.desens_on / 1440.0, d.desens_K).tolist()
     g_list = g_exo.tolist()
-    Texo, aER, IA, hcg = (drugs[k].tolist() for k in ("Texo", "aER", "IA", "hcg"))
 
-    # Patient constants (the daily model's, bound locally: this loop is the hot path).
-    drive, pit, ley, KLm, shbg, n_alb, arom = kernel.drive, kernel.pit, kernel.ley, kernel.KLm, kernel.shbg, kernel.n_alb, kernel.arom
-    T0, to_nmol, inv_fT0 = d.T0, _model.NG_DL_TO_NMOL_L, 1.0 / d.fT0
-    r_E2, one_minus_r = d.r_E2, 1.0 - d.r_E2
-    kT, kT1, kE, kE1 = d.kT, 1.0 + d.kT, d.kE, 1.0 + d.kE
-    kPE, kPE1, KGm, KGm1 = d.kPE, 1.0 + d.kPE, d.KGm, 1.0 + d.KGm
-    b0, KLm1 = d.b0, (1.0 - d.b0) * (1.0 + KLm)
-    I_brake = (1.0 + d.kI) / (1.0 + d.kI * ib)
+    # Constants bound locally (this loop is the hot path).
+    T0, to_nmol, inv_fT0, E2_residual, kappa_T, kappa_E = d.T_0, eq.T_NG_DL_TO_NMOL_L, 1.0 / d.free_T_0, d.E2_residual, d.kappa_T, d.kappa_E
+    K_GnRH, kappa_PE, kappa_I, basal = d.K_GnRH, d.kappa_PE, d.kappa_I, d.leydig_basal
     LH_0, FSH_0, E2_0 = d.LH_0, d.FSH_0, d.E2_0
-    cmin, ckap, ckapL = d.cmin, d.ckap, d.ckapL
-    cspan, cspanL = (1.0 - cmin) * (1.0 + ckap), (1.0 - cmin) * (1.0 + ckapL)
-    kH0, kH1, kP0, kP1 = d.kH0 / 1440.0, d.kH1 / 1440.0, d.kP0 / 1440.0, d.kP1 / 1440.0
-    kL0, kL1 = d.kL0 / 1440.0, d.kL1 / 1440.0
-    # Pulse-model constants.
+    floor, kappa, kappa_L = d.capacity_floor, d.capacity_kappa, d.leydig_capacity_kappa
+    kH0, kH1, kP0, kP1 = d.hypothalamus_k0 / 1440.0, d.hypothalamus_k1 / 1440.0, d.pituitary_k0 / 1440.0, d.pituitary_k1 / 1440.0
+    kL0, kL1 = d.leydig_k0 / 1440.0, d.leydig_k1 / 1440.0
     mu, inv_mu, burst, kon, koff, doff = c.mu, 1.0 / c.mu, c.burst, c.kon, c.koff, c.doff
     eG, cG = math.exp(-c.kG), -math.expm1(-c.kG) / c.kG
-    inv_Bref, inv_Zref, KZ, kZ, kZ1 = 1.0 / c.B_ref, 1.0 / c.Z_ref, c.KZ, c.kZ, 1.0 + c.kZ
+    inv_Bref, inv_Zref, KZ, kZ = 1.0 / c.B_ref, 1.0 / c.Z_ref, c.KZ, c.kZ
     eX, eZ, eL, eT = c.eX, c.eZ, c.eL, c.eT
     eF = math.exp(-c.kF)
     rho, rho0, share = c.rho, c.rho0, c.share
     ef, es = math.exp(-c.kf), math.exp(-c.ks)
     cf, cs = share * -math.expm1(-c.kf) / c.kf, (1.0 - share) * -math.expm1(-c.ks) / c.ks
     cL = LH_0 / c.lh_residence
-    exp, sqrt = math.exp, math.sqrt
+    exp = math.exp
+    (free_testosterone, estradiol, er_alpha_signal, androgen_brake, estrogen_brake, gonadotrope_response, lh_secretion,
+     fsh_secretion, brake, leydig_output, adaptation_rate, capacity_target) = (
+        eq.free_testosterone, eq.estradiol, eq.er_alpha_signal, eq.androgen_brake, eq.estrogen_brake, eq.gonadotrope_response,
+        eq.lh_secretion, eq.fsh_secretion, eq.brake, eq.leydig_output, eq.adaptation_rate, eq.capacity_target)
 
     # Untreated start: the daily model's steady state, with the receptor and the
     # frequency sensor at their means under the patient's own pulse train.
-    aT0 = kT1 / (1.0 + kT * (parts[1] * inv_fT0) ** 2)
-    aE0 = kE1 / (1.0 + kE * parts[3] ** 2)
-    B, Zm = _periodic_means(c, aT0, drive * Hc * aE0, c.B_ref)
+    B, Zm = _periodic_means(c, loop.androgen, m.gnrh_drive * Hc * loop.estrogen, c.B_ref)
     D = 0.0
     X = B * inv_Bref
     Z = Zm
-    Te, xL = parts[0], parts[9]
-    y0 = parts[3]
-    Sg = X * sqrt(X)
-    Sg = Sg * KGm1 / (Sg + KGm)
-    sigL = cL * pit * P * Sg * kPE1 / (1.0 + kPE * y0)
+    Te, xL = loop.T, loop.x
+    made = lh_secretion(m.pituitary, P, gonadotrope_response(X, K_GnRH), loop.y, kappa_PE)
+    sigL = cL * made
     Q = sigL / (rho * X + rho0)
     Lf, Ls = sigL * share / c.kf, sigL * (1.0 - share) / c.ks
-    FSH = FSH_0 * pit * P * Sg * kPE1 / (1.0 + kPE * y0) * I_brake * kZ1 / (1.0 + kZ * Z * inv_Zref)
+    FSH = FSH_0 * fsh_secretion(made, ib, kappa_I) * brake(Z * inv_Zref, kZ, 1.0)
 
     draws = _Draws(seed, c)
     draws.more()
@@ -285,14 +264,11 @@ def _run(patient, regimens, steps: int, seed: int):
     for i in range(n):
         # Periphery: free testosterone, estradiol and the two brakes, from serum T now.
         T = Te + Texo[i]
-        Tn = T * to_nmol
-        bb = n_alb + shbg - Tn
-        fT = 2.0 * Tn / (bb + sqrt(bb * bb + 4.0 * n_alb * Tn))
-        e = r_E2 + one_minus_r * arom * (1.0 - IA[i]) * (T / T0)
-        y = 2.0 * e / (1.0 + e + aER[i])
-        xT = fT * inv_fT0
-        aT = kT1 / (1.0 + kT * xT * xT)
-        aE = kE1 / (1.0 + kE * y * y)
+        fT = free_testosterone(T * to_nmol, m.shbg, m.albumin_term)
+        e = estradiol(T / T0, m.aromatase, IA[i], E2_residual)
+        y = er_alpha_signal(e, aER[i])
+        aT = androgen_brake(fT * inv_fT0, kappa_T)
+        aE = estrogen_brake(y, kappa_E)
         G = G_endo + g_list[i]
         rec_G[i], rec_B[i], rec_D[i], rec_R[i] = G, B, D, 1.0 - B - D
         rec_LH[i], rec_FSH[i], rec_T[i], rec_fT[i], rec_E2[i] = Lf + Ls, FSH, T, fT, E2_0 * e
@@ -307,7 +283,7 @@ def _run(patient, regimens, steps: int, seed: int):
             if k + 1 >= len(draws.thresholds):
                 draws.more()
             burst_left = burst
-            burst_rate = c.kG * mu * drive * Hc * aE * draws.sizes[k] / burst
+            burst_rate = c.kG * mu * m.gnrh_drive * Hc * aE * draws.sizes[k] / burst
             k += 1
             threshold = draws.thresholds[k]
         if burst_left:
@@ -331,9 +307,7 @@ def _run(patient, regimens, steps: int, seed: int):
         bo = b / (1.0 - D)  # occupancy of the receptors still able to signal
         zb = bo / (bo + KZ)
         Z = zb + (Z - zb) * eZ
-        Sg = X * sqrt(X)
-        Sg = Sg * KGm1 / (Sg + KGm)
-        made = pit * P * Sg * kPE1 / (1.0 + kPE * y)
+        made = lh_secretion(m.pituitary, P, gonadotrope_response(X, K_GnRH), y, kappa_PE)
         sigL = cL * made
         r = rho * b + rho0
         Qinf = sigL / r
@@ -342,21 +316,20 @@ def _run(patient, regimens, steps: int, seed: int):
         Q = Qn
         Lf = Lf * ef + released * cf
         Ls = Ls * es + released * cs
-        F_target = FSH_0 * made * I_brake * kZ1 / (1.0 + kZ * Z * inv_Zref)
+        F_target = FSH_0 * fsh_secretion(made, ib, kappa_I) * brake(Z * inv_Zref, kZ, 1.0)
         FSH = F_target + (FSH - F_target) * eF
 
         # Testis: Leydig output follows LH (and hCG), serum testosterone follows it.
         stimulus = (Lf + Ls) / LH_0 + hcg[i]
         xL = stimulus + (xL - stimulus) * eL
-        x2 = xL * xL
-        u = ley * Ly * (b0 + x2 * KLm1 / (x2 + KLm))
+        u = leydig_output(m.leydig, Ly, xL, m.leydig_K, basal)
         Te = T0 * u + (Te - T0 * u) * eT
 
         # Slow capacities (the daily model's rates, per minute).
         aH = aT * aE
-        Hc += (kH0 + kH1 * aH) * (cmin + cspan * aH / (aH + ckap) - Hc)
-        P += (kP0 + kP1 * X) * (cmin + cspan * X / (X + ckap) - P)
-        Ly += (kL0 + kL1 * xL) * (cmin + cspanL * xL / (xL + ckapL) - Ly)
+        Hc += adaptation_rate(aH, kH0, kH1) * (capacity_target(aH, floor, kappa) - Hc)
+        P += adaptation_rate(X, kP0, kP1) * (capacity_target(X, floor, kappa) - P)
+        Ly += adaptation_rate(xL, kL0, kL1) * (capacity_target(xL, floor, kappa_L) - Ly)
 
     values = {
         "GnRH": rec_G,
@@ -370,13 +343,8 @@ def _run(patient, regimens, steps: int, seed: int):
         "free_T": rec_fT,
         "E2": rec_E2,
     }
-    values = {name: np.asarray(v, dtype=float) for name, v in values.items()}
-    values["receptor_free"] = np.maximum(values["receptor_free"], 0.0)  # round-off only
-    for name, array in values.items():
-        if not np.all(np.isfinite(array)):
-            raise _model.SolverError(f"the pulse model produced a non-finite {name}; no result is returned")
-        if np.any(array < 0):
-            raise _model.SolverError(f"the pulse model produced a negative {name} (min {array.min()!r}); no result is returned")
+    values["receptor_free"] = np.maximum(np.asarray(rec_R, dtype=float), 0.0)  # round-off only
+    values = _model._checked(values, "the pulse model")
     return t_min / 60.0, values, np.array(pulse_minutes, dtype=float) / 60.0
 
 
@@ -445,6 +413,7 @@ def simulate_pulses(
     regimens=(),
     patient=None,
     seed: int = 0,
+    parameters: Parameters | None = None,
 ) -> PulseResult:
     """Simulate one patient minute by minute for ``hours`` hours, from his untreated steady state.
 
@@ -464,6 +433,7 @@ def simulate_pulses(
         Gonadorelin is resolved pulse by pulse; other drugs act as in the daily model.
     patient : an :class:`hpg.Patient`, a preset name, or ``None`` (healthy).
     seed : int >= 0 seeding the pulse generator (timing and size of GnRH pulses).
+    parameters : an :class:`hpg.parameters.Parameters` (default: the model's table).
 
     Returns a :class:`PulseResult` with ``t`` in hours and outputs GnRH (relative),
     gonadorelin (pg/mL), receptor_free / receptor_bound / receptor_desensitised
@@ -472,11 +442,11 @@ def simulate_pulses(
     non-finite or negative.
     """
     hours = _hours(hours)
-    regimens = _shorthand(gonadorelin, interval, dose) + _model._regimens(regimens)
-    patient = _model._patient(patient)
+    regimens = _shorthand(gonadorelin, interval, dose) + check_regimens(regimens)
+    patient = check_patient(patient)
     seed = _seed(seed)
     steps = math.ceil(hours * 60.0 - 1e-9)
-    t, values, pulse_times = _run(patient, regimens, steps, seed)
+    t, values, pulse_times = _run(patient, regimens, steps, seed, _check_parameters(parameters))
     return PulseResult(t=t, values=values, units={k: UNITS[k] for k in values}, patient=patient,
                        regimens=regimens, seed=seed, pulse_times=pulse_times)
 
@@ -490,7 +460,7 @@ def measure(result: PulseResult, name: str = "LH", *, every: float = 10, cv: flo
     """
     values = result[name]
     every = _drugs._number("every", every, positive=True)
-    cv = _v("assay_cv_LH") if cv is None else _drugs._number("cv", cv)
+    cv = DEFAULT["assay_cv_LH"] if cv is None else _drugs._number("cv", cv)
     rng = np.random.default_rng(_seed(seed))
     t = np.arange(result.t[0], result.t[-1] + 1e-9, every / 60.0)
     y = np.interp(t, result.t, values)
@@ -520,7 +490,7 @@ def detect_pulses(t, y, *, cv: float | None = None, sd_floor: float = 0.0, nadir
     for name, count in (("nadir", nadir), ("peak", peak)):
         if isinstance(count, bool) or not isinstance(count, (int, np.integer)) or count < 1:
             raise ValueError(f"{name} must be a whole number >= 1 (samples per cluster), got {count!r}")
-    cv = _v("assay_cv_LH") if cv is None else _drugs._number("cv", cv)
+    cv = DEFAULT["assay_cv_LH"] if cv is None else _drugs._number("cv", cv)
     sd_floor = _drugs._number("sd_floor", sd_floor)
     t_up, t_down = _drugs._number("t_up", t_up, positive=True), _drugs._number("t_down", t_down, positive=True)
     if cv == 0 and sd_floor == 0:

@@ -23,6 +23,7 @@ from importlib import resources
 import numpy as np
 
 from . import drugs as _drugs
+from . import outputs as _outputs
 from .parameters import value as _v
 from .patients import Patient
 
@@ -30,8 +31,10 @@ __all__ = ["targets", "report", "format_report", "Check", "PULSE_LEVEL", "PENDIN
 
 #: Rows checked with the pulse-level model (hpg.pulses).
 PULSE_LEVEL = ("ref_pulse", "pk_LH", "pk_FSH", "pk_gonadorelin")
-#: Rows that no model checks yet (reported as pending).
-PENDING: tuple[str, ...] = ()
+#: Rows that no model checks yet (reported as pending). The two cohort rows of suppression
+#: and recovery shares need germ-cell dynamics and man-to-man variation in rates that the
+#: model does not have yet (the re-sensitisation chapter shows the gap).
+PENDING: tuple[str, ...] = ("who_supp_6mo", "liu_rec")
 R = _drugs.Regimen
 
 
@@ -104,15 +107,7 @@ def crossing_weeks(result, threshold, *, after=0.0, direction="below"):
 #: Reference ranges of healthy young men (the ref_* rows of clinical_targets.csv): output ->
 #: (low, high, target id); high None: a lower limit only. The default patient must sit inside
 #: them (checked below) and the plots shade them (hpg.plots).
-REFERENCE_RANGES = {
-    "T": (264.0, 916.0, "ref_T"),
-    "LH": (2.2, 11.6, "ref_LH"),
-    "FSH": (1.8, 16.5, "ref_FSH"),
-    "E2": (8.0, 35.0, "ref_E2"),
-    "SHBG": (18.2, 95.1, "ref_SHBG"),
-    "free_T": (0.24, 0.69, "ref_fT"),
-    "sperm": (16.0, None, "ref_sperm"),
-}
+REFERENCE_RANGES = {name: o.reference_range for name, o in _outputs.REGISTRY.items() if o.reference_range}
 
 
 def _ref_range(output, lo=None, hi=None):
@@ -196,11 +191,12 @@ def _pk_tamoxifen():
 
 
 def _pk_anastrozole():
-    from .model import constants
+    from .daily import constants
+    from .equations import aromatase_inhibition
 
     t, c = _pk(R("anastrozole", 1, every=1), 15)
     conc = c["anastrozole"][(t >= 14) & (t < 15)]
-    remaining = 100 * float(np.mean(1 - conc / (conc + constants().IC50_ana)))
+    remaining = 100 * float(np.mean(1 - aromatase_inhibition(conc, constants().IC50_anastrozole)))
     return f"aromatase activity {remaining:.0f}% of untreated", _rel(remaining, 20, 30), "20-30% (70-80% inhibition)"
 
 
@@ -211,13 +207,13 @@ def _pk_hcg():
     return f"peak at {tmax:.0f} h; half-life {hl:.0f} h", _rel(tmax, 12, 18) and _rel(hl, 33, 43), "peak 12-18 h; half-life 33-43 h"
 
 
-def coviello(hcg_dose=None):
+def coviello(hcg_dose=None, parameters=None):
     """Coviello 2005: TE 200 mg weekly for 3 weeks, with hCG every other day if a dose is
     given; every output at day 0 and day 21 (healthy patient)."""
     regimens = [R("testosterone_enanthate", 200, every=7, start=0, stop=21)]
     if hcg_dose:
         regimens.append(R("hcg", hcg_dose, every=2, start=0, stop=21))
-    res = _sim(regimens, "healthy", days=21)
+    res = _sim(regimens, "healthy", days=21, parameters=parameters)
     return res.at(0), res.at(21)
 
 

@@ -286,24 +286,20 @@ def test_day_that_is_not_a_day(result, day, error, allowed):
 
 # --------------------------------------------------------------------------- solver failure
 def poison_rates(monkeypatch, value, after_calls=0):
-    """Make the kernel's slow-state rates return ``value`` after ``after_calls`` calls;
-    return the list holding the number of calls made so far."""
-    original = model._Kernel._make_rates
+    """Make the plain model's slow-state rates (hpg.daily.slow_rates) return ``value`` after
+    ``after_calls`` calls; return the list holding the number of calls made so far. (The
+    compiled model cannot be patched; the two run the same functions.)"""
+    original = hpg.daily.slow_rates
     calls = [0]
 
-    def make_rates(kernel):
-        rates = original(kernel)
+    def poisoned(u, loop, s, continuous, c, m, A, B):
+        original(u, loop, s, continuous, c, m, A, B)
+        calls[0] += 1
+        if value is not None and calls[0] > after_calls:
+            for k in range(len(A)):
+                A[k] = value
 
-        def poisoned(u, parts, st, gc):
-            A, B = rates(u, parts, st, gc)
-            calls[0] += 1
-            if value is not None and calls[0] > after_calls:
-                A = [a * 0.0 + value for a in A]
-            return A, B
-
-        return poisoned
-
-    monkeypatch.setattr(model._Kernel, "_make_rates", make_rates)
+    monkeypatch.setattr(hpg.daily, "slow_rates", poisoned)
     return calls
 
 
@@ -319,12 +315,12 @@ def test_solver_failure_raises_instead_of_returning(monkeypatch, runner, value, 
     if when == "half way":  # count the calls of a healthy run, then fail in its middle
         with monkeypatch.context() as m:
             calls = poison_rates(m, None)
-            RUNNERS[runner](regimens=REGIMENS, days=200)
+            RUNNERS[runner](regimens=REGIMENS, days=200, compiled=False)
         after = calls[0] // 2
         assert after > 100
     poison_rates(monkeypatch, value, after)
     with pytest.raises(hpg.model.SolverError, match="non-finite"):
-        RUNNERS[runner](regimens=REGIMENS, days=200)
+        RUNNERS[runner](regimens=REGIMENS, days=200, compiled=False)
 
 
 def test_solver_error_is_public():

@@ -57,18 +57,18 @@ def test_agrees_with_the_daily_model_over_the_physiological_range():
 
 
 def test_daily_curve_is_the_daily_model_itself():
-    """daily_curve must be hpg.model's own Leydig equation: evaluate the model's fast loop with
-    the pituitary switched off (P = 0) and the stimulus fed in as hCG-equivalent LH units."""
-    kernel = hpg.model._Kernel(hpg.Patient().values(), math)
-    d = hpg.model.constants()
+    """daily_curve must be the daily model's own Leydig equation: evaluate the model's fast loop
+    with the pituitary switched off (P = 0) and the stimulus fed in as hCG-equivalent LH units."""
+    d = hpg.daily.constants()
+    man = hpg.daily.man(hpg.Patient().values(), d)
 
     def loop_output(x):  # Leydig output of the daily model's loop at LH-receptor stimulus x, Ly = 1
-        return kernel.loop(1.0, (1.0, 0.0, 0.0, 1.0), (0.0, 0.0, 0.0, x, 0.0))[0]
+        return hpg.daily.fast_loop(1.0, 1.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, x, 0.0, d, man).u_next
 
     for lh in (0.0, 2.2, 5.0, 11.6, 40.0):
         assert leydig.daily_curve(lh)[0] == pytest.approx(loop_output(lh / d.LH_0), rel=1e-12)
     hcg = 30.0
-    assert leydig.daily_curve(0.0, hcg)[0] == pytest.approx(loop_output(d.hcg_max * hcg / (hcg + d.K_hcg)), rel=1e-12)
+    assert leydig.daily_curve(0.0, hcg)[0] == pytest.approx(loop_output(d.hCG_max * hcg / (hcg + d.K_hCG)), rel=1e-12)
 
 
 def test_basal_output_is_the_daily_models():
@@ -95,8 +95,8 @@ def test_without_star_only_the_basal_supply_is_left():
 
 # --------------------------------------------------------------------------- hCG and LH
 def test_hcg_is_a_full_agonist_with_the_daily_models_potency():
-    d = hpg.model.constants()
-    equivalence = d.hcg_max * d.LH_0 / d.K_hcg  # IU/L of LH per IU/L of hCG
+    d = hpg.daily.constants()
+    equivalence = d.hCG_max * d.LH_0 / d.K_hCG  # IU/L of LH per IU/L of hCG
     assert leydig.ec50("LH") / leydig.ec50("hCG") == pytest.approx(equivalence, rel=1e-6)
     assert leydig.steady_state(lh=0.0, hcg=1e6)["testosterone"] == pytest.approx(leydig.steady_state(lh=1e6)["testosterone"], rel=1e-3)
     # At low levels one IU/L of hCG stimulates like `equivalence` IU/L of LH, as in the daily model.

@@ -1,0 +1,144 @@
+"""The daily model compiled with numba: the very functions of :mod:`hpg.equations` and
+:mod:`hpg.daily`, run on NumPy arrays instead of lists.
+
+Nothing here restates an equation. Each function of those modules is registered with
+``numba.extending.register_jitable`` (it stays the plain Python function it was, and
+compiled code may call it); two small compiled entry points allocate the arrays and
+call :func:`hpg.daily.untreated` and :func:`hpg.daily.integrate`, one man at a time or a
+cohort in parallel over men. Compiled code is cached beside this module
+(``cache=True``); numba checks only this file's date, so a digest of the model's source
+files is kept with the cache and a change to any of them clears it.
+
+Imported on first use only (``import hpg`` stays fast); :func:`available` says whether
+numba is installed and not switched off with ``HPG_NUMBA=0``.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+from pathlib import Path
+
+__all__ = ["available", "run", "run_cohort"]
+
+
+@functools.cache
+def available() -> bool:
+    """True if the compiled model can be used (numba imports and HPG_NUMBA is not 0)."""
+    if os.environ.get("HPG_NUMBA", "1") == "0":
+        return False
+    try:
+        import numba  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+_SOURCES = ("equations.py", "daily.py", "_compiled.py")
+
+
+def _clear_stale_cache() -> None:
+    """Remove this module's numba cache if the model's source changed since it was written."""
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256(b"".join((here / name).read_bytes() for name in _SOURCES)).hexdigest()
+    cache = here / "__pycache__"
+    marker = cache / "_compiled.sources"
+    try:
+        if marker.exists() and marker.read_text() == digest:
+            return
+        for stale in list(cache.glob("_compiled.*.nbi")) + list(cache.glob("_compiled.*.nbc")):
+            stale.unlink()
+        cache.mkdir(exist_ok=True)
+        marker.write_text(digest)
+    except OSError:  # a read-only install: numba then caches elsewhere, or not at all
+        pass
+
+
+@functools.cache
+def _kernels():
+    """Compile (or load from the cache) the two entry points."""
+    import numba
+    import numpy as np
+    from numba.extending import register_jitable
+
+    from . import daily, equations, outputs
+
+    _clear_stale_cache()
+    for function in equations.EQUATIONS:
+        register_jitable(function)
+    for name in ("fast_loop", "solve", "late_germ_cells", "slow_rates", "clinical_outputs", "_capacities", "untreated", "integrate"):
+        register_jitable(getattr(daily, name))
+    n_states, n_outputs = len(daily.STATES), len(outputs.PHYSIOLOGY)
+
+    @numba.njit(cache=True)
+    def one(c, m, steps, at, before, every, n_records):
+        s = np.zeros(n_states)
+        u = daily.untreated(c, m, s)
+        record = np.zeros((n_records, n_outputs))
+        work = np.zeros((5, n_states))
+        daily.integrate(s, u, steps, at, before, every, c, m, record, work[0], work[1], work[2], work[3], work[4])
+        return record
+
+    @numba.njit(cache=True, parallel=True)
+    def cohort(c, men, steps, at, before, every, n_records):
+        n = men.shape[0]
+        record = np.zeros((n, n_records, n_outputs))
+        for j in numba.prange(n):
+            p = men[j]
+            m = daily.Man(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8])
+            s = np.zeros(n_states)
+            u = daily.untreated(c, m, s)
+            work = np.zeros((5, n_states))
+            daily.integrate(s, u, steps, at, before, every, c, m, record[j], work[0], work[1], work[2], work[3], work[4])
+        return record
+
+    return one, cohort
+
+
+def _arrays(schedule):
+    import numpy as np
+
+    _, steps, at, before, levels, t = schedule
+    return np.asarray(steps, dtype=float), np.asarray(at, dtype=float), np.asarray(before, dtype=float), levels, t
+
+
+def run(regimens, patient: dict, days: float, steps_per_day: int, parameters):
+    """:func:`hpg.daily.run`, compiled: ``(t, values)`` with NumPy arrays."""
+    from . import daily, outputs
+
+    one, _ = _kernels()
+    c = daily.constants(parameters)
+    steps, at, before, levels, t = _arrays(daily.schedule(regimens, days, steps_per_day, parameters))
+    record = one(c, daily.man(patient, c), steps, at, before, steps_per_day, len(t))
+    values = dict(zip(outputs.PHYSIOLOGY, record.T))
+    return t, _with_levels(values, levels, len(t))
+
+
+def run_cohort(regimens, patients: dict, days: float, steps_per_day: int, parameters):
+    """Many men at once: ``patients`` maps each patient parameter to an array (one value a
+    man). Returns ``(t, values)`` with arrays of shape ``(n, len(t))``; drug levels, the
+    same for every man, are stored once and broadcast."""
+    import numpy as np
+
+    from . import daily, outputs
+
+    _, cohort = _kernels()
+    c = daily.constants(parameters)
+    n = len(next(iter(patients.values())))
+    men = np.array([daily.man({k: v[j] for k, v in patients.items()}, c) for j in range(n)], dtype=float)
+    steps, at, before, levels, t = _arrays(daily.schedule(regimens, days, steps_per_day, parameters))
+    record = cohort(c, men, steps, at, before, steps_per_day, len(t))
+    values = {name: record[:, :, k] for k, name in enumerate(outputs.PHYSIOLOGY)}
+    shared = _with_levels({}, levels, len(t))
+    values.update({name: np.broadcast_to(level, (n, len(t))) for name, level in shared.items()})
+    return t, values
+
+
+def _with_levels(values: dict, levels: dict, count: int) -> dict:
+    import numpy as np
+
+    from . import outputs
+
+    for name in outputs.DRUG_LEVELS:
+        values[name] = np.asarray(levels[name], dtype=float) if name in levels else np.zeros(count)
+    return values

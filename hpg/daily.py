@@ -1,0 +1,489 @@
+"""The daily (pulse-averaged) model of the male HPG axis for one man, in plain Python.
+
+Time is in days. Fast hormones (GnRH drive, LH, FSH, serum and intratesticular
+testosterone, estradiol, free testosterone, inhibin B) settle within hours, so on this
+timescale they are algebraic: at every instant they satisfy the closed feedback loop
+(:func:`fast_loop`)
+
+    Leydig output u -> serum T (+ exogenous T) -> free T, estradiol
+      -> GnRH drive (androgen- and estrogen-receptor brakes)
+      -> LH (pituitary; estradiol brake; receptor desensitisation) -> LH-receptor stimulus (+ hCG) -> u
+
+which has exactly one solution because every link is monotone and the loop is negative
+(:func:`solve`). Slow states carry the memory of the axis (``STATES``):
+
+==========  ===============================================================
+Hc          hypothalamic capacity (falls while feedback keeps GnRH silent)
+P           pituitary (gonadotrope) capacity (falls without GnRH)
+Rd          fraction of GnRH receptors desensitised by continuous agonist
+Ly          Leydig-cell capacity (atrophy without LH or hCG)
+S           Sertoli support of spermatogenesis, from FSH and ITT
+X1..X6      germ cells in six successive compartments (69 days in all)
+Ep          sperm in the epididymis (what an ejaculate samples)
+==========  ===============================================================
+
+Each slow state obeys ``dx/dt = A - B x`` with ``A >= 0`` and ``B > 0``
+(:func:`slow_rates`). The integrator (:func:`integrate`) is a second-order exponential
+predictor-corrector on that form: unconditionally positive (no state can go negative)
+and stable for any step.
+
+Every formula is a named function of :mod:`hpg.equations`; this module only composes
+them. It needs the standard library alone, so the same code runs in a web browser
+(Pyodide), and :mod:`hpg._compiled` compiles these very functions with numba: sequences
+here are lists in plain Python and NumPy arrays there. :func:`run` is the plain entry
+point; :func:`hpg.simulate` picks the compiled one when numba is installed.
+"""
+from __future__ import annotations
+
+import functools
+import math
+from typing import NamedTuple
+
+from . import drugs as _drugs
+from . import equations as eq
+from . import outputs as _outputs
+from .parameters import DEFAULT, Parameters
+from .parameters import check as _check_parameters
+
+__all__ = ["Constants", "Man", "Loop", "STATES", "constants", "man", "exposures", "fast_loop", "solve", "slow_rates",
+           "clinical_outputs", "untreated", "integrate", "schedule", "run", "run_scenario"]
+
+STAGES = 6  # germ-cell compartments (hpg/parameters.py: "stages")
+STATES = ("Hc", "P", "Rd", "Ly", "S", *(f"X{k + 1}" for k in range(STAGES)), "Ep")
+#: Drug exposure at one time, the columns of :func:`exposures`.
+EXPOSURE = ("T_exo", "antagonist", "inhibition", "hcg", "gonadorelin", "continuous")
+
+
+class Constants(NamedTuple):
+    """The model's numbers for :mod:`hpg.equations`, named as in hpg/parameters.py, plus
+    the healthy references derived from them (``free_T_0``, ``germ_*_ref``)."""
+
+    T_0: float
+    LH_0: float
+    FSH_0: float
+    E2_0: float
+    inhibin_B_0: float
+    ITT_0: float
+    sperm_0: float
+    testis_volume_0: float
+    K_albumin: float
+    albumin_molar_mass: float
+    kappa_T: float
+    kappa_E: float
+    kappa_PE: float
+    kappa_I: float
+    K_GnRH: float
+    desens_on: float
+    desens_off: float
+    desens_K: float
+    K_Leydig: float
+    leydig_basal: float
+    capacity_floor: float
+    capacity_kappa: float
+    leydig_capacity_kappa: float
+    hypothalamus_k0: float
+    hypothalamus_k1: float
+    pituitary_k0: float
+    pituitary_k1: float
+    leydig_k0: float
+    leydig_k1: float
+    sertoli_weight_FSH: float
+    K_FSH: float
+    K_ITT: float
+    sertoli_tau: float
+    stage_days: float
+    epididymis_days: float
+    loss_max: float
+    loss_K: float
+    loss_first_stage: float
+    inhibin_germ_share: float
+    testis_germ_share: float
+    E2_residual: float
+    aromatase_bmi_exponent: float
+    bmi_0: float
+    K_enclomiphene: float
+    K_tamoxifen: float
+    IC50_anastrozole: float
+    K_hCG: float
+    hCG_max: float
+    gonadorelin_ref: float
+    free_T_0: float  # free testosterone of the healthy man (SHBG 35 nmol/L, albumin 43 g/L), nmol/L
+    germ_mass_ref: float  # mean germ-cell compartment of the healthy man
+    germ_late_ref: float  # mean late (lossy) compartment of the healthy man
+    germ_epididymis_ref: float  # epididymal sperm of the healthy man
+
+
+class Man(NamedTuple):
+    """One man's parameters as the equations use them (hpg.patients documents each)."""
+
+    gnrh_drive: float
+    pituitary: float
+    leydig: float
+    leydig_K: float  # K_Leydig times his Leydig reserve
+    sertoli: float
+    germ: float
+    aromatase: float  # aromatase activity at his body-mass index
+    shbg: float
+    albumin_term: float  # 1 + K_albumin [albumin]
+
+
+class Loop(NamedTuple):
+    """The fast loop solved at one time: every intermediate, by name."""
+
+    T: float  # serum total testosterone, ng/dL
+    free_T: float  # nmol/L
+    e: float  # estradiol, relative
+    y: float  # estrogen-receptor-alpha signal
+    androgen: float  # androgen brake on GnRH
+    estrogen: float  # estrogen brake on GnRH
+    G: float  # GnRH, relative
+    q: float  # GnRH-receptor stimulus
+    response: float  # gonadotrope response
+    LH: float  # relative
+    x: float  # LH-receptor stimulus (LH + hCG)
+    u_next: float  # Leydig output this loop returns
+
+
+@functools.lru_cache(maxsize=64)
+def constants(parameters: Parameters = DEFAULT) -> Constants:
+    """The daily model's constants for a parameter set (computed once per set)."""
+    p = parameters
+    if int(p["stages"]) != STAGES:
+        raise ValueError(f"parameter stages must be {STAGES} (the number of germ-cell states), got {p['stages']!r}")
+    values = {name: p[name] for name in Constants._fields if name in p}
+    albumin_term = eq.albumin_binding(43.0, p["K_albumin"], p["albumin_molar_mass"])
+    values["free_T_0"] = eq.free_testosterone(p["T_0"] * eq.T_NG_DL_TO_NMOL_L, 35.0, albumin_term)
+    # Healthy germ-cell compartments: the chain at Sertoli support 1.
+    kst = 1.0 / p["stage_days"]
+    first = int(p["loss_first_stage"]) - 1
+    loss = eq.germ_cell_loss(1.0, p["loss_max"], p["loss_K"])
+    levels, x = [], 1.0
+    for k in range(STAGES):
+        if k >= first:
+            x = x * kst / (kst + loss)
+        levels.append(x)
+    values["germ_mass_ref"] = sum(levels) / STAGES
+    values["germ_late_ref"] = sum(levels[first:]) / (STAGES - first)
+    values["germ_epididymis_ref"] = levels[-1] * kst * p["epididymis_days"]
+    return Constants(**values)
+
+
+def man(patient: dict, c: Constants) -> Man:
+    """A man's :class:`Man` from his patient parameters (``Patient.values()``)."""
+    return Man(
+        patient["gnrh_drive"],
+        patient["pituitary_capacity"],
+        patient["leydig_capacity"],
+        c.K_Leydig * patient["leydig_reserve"],
+        patient["sertoli_capacity"],
+        patient["germ_reserve"],
+        eq.aromatase_activity(patient["aromatase"], patient["bmi"], c.bmi_0, c.aromatase_bmi_exponent),
+        patient["shbg"],
+        eq.albumin_binding(patient["albumin"], c.K_albumin, c.albumin_molar_mass),
+    )
+
+
+# --------------------------------------------------------------------------- drug exposure
+def exposures(regimens, times, horizon: float, parameters: Parameters = DEFAULT) -> tuple[list, dict]:
+    """What the drugs present at each of ``times`` (days, ascending) do to the axis: rows of
+    :data:`EXPOSURE` (exogenous T in ng/dL, ERalpha antagonist occupancy, aromatase
+    inhibition, hCG in LH equivalents, gonadorelin and its continuous part relative to
+    healthy GnRH), and every species' level by name."""
+    c = constants(parameters)
+    levels = _drugs.levels(regimens, times, horizon, parameters)
+    zero = [0.0] * len(times)
+    continuous = list(zero)
+    for r in regimens:
+        share = r.continuous_fraction(parameters)
+        if share:
+            for i, level in enumerate(_drugs.levels([r], times, horizon, parameters)["gonadorelin"]):
+                continuous[i] += share * level
+    T_exo, enclomiphene, tamoxifen, desmethyl, anastrozole, hcg, gonadorelin = (
+        levels.get(name, zero) for name in
+        ("exogenous_T", "enclomiphene_effect", "tamoxifen", "N_desmethyltamoxifen", "anastrozole_effect", "hcg", "gonadorelin"))
+    rows = [
+        [
+            T_exo[i],
+            eq.er_alpha_antagonism(enclomiphene[i], c.K_enclomiphene, tamoxifen[i] + desmethyl[i], c.K_tamoxifen),
+            eq.aromatase_inhibition(anastrozole[i], c.IC50_anastrozole),
+            eq.hcg_lh_equivalents(hcg[i], c.hCG_max, c.K_hCG),
+            gonadorelin[i] / c.gonadorelin_ref,
+            continuous[i] / c.gonadorelin_ref,
+        ]
+        for i in range(len(times))
+    ]
+    return rows, levels
+
+
+# --------------------------------------------------------------------------- the fast loop
+def fast_loop(u, Hc, P, Rd, Ly, T_exo, antagonist, inhibition, hcg, gonadorelin, c, m):
+    """One turn of the fast loop from Leydig output ``u``: every hormone it implies, and the
+    Leydig output ``u_next`` they would produce (the loop is closed where ``u_next = u``)."""
+    T = eq.serum_testosterone(u, T_exo, c.T_0)
+    free_T = eq.free_testosterone(T * eq.T_NG_DL_TO_NMOL_L, m.shbg, m.albumin_term)
+    e = eq.estradiol(T / c.T_0, m.aromatase, inhibition, c.E2_residual)
+    y = eq.er_alpha_signal(e, antagonist)
+    androgen = eq.androgen_brake(free_T / c.free_T_0, c.kappa_T)
+    estrogen = eq.estrogen_brake(y, c.kappa_E)
+    G = eq.gnrh(m.gnrh_drive, Hc, androgen, estrogen)
+    q = eq.gnrh_receptor_stimulus(G, gonadorelin, Rd)
+    response = eq.gonadotrope_response(q, c.K_GnRH)
+    LH = eq.lh_secretion(m.pituitary, P, response, y, c.kappa_PE)
+    x = eq.lh_receptor_stimulus(LH, hcg)
+    u_next = eq.leydig_output(m.leydig, Ly, x, m.leydig_K, c.leydig_basal)
+    return Loop(T, free_T, e, y, androgen, estrogen, G, q, response, LH, x, u_next)
+
+
+def solve(u, slope, Hc, P, Rd, Ly, T_exo, antagonist, inhibition, hcg, gonadorelin, c, m, extra):
+    """Close the fast loop from the guess ``u``: returns ``(u, slope, loop)``.
+
+    ``u - u_next(u)`` increases with slope >= 1, so the root is unique. A quasi-Newton step
+    with ``slope`` remembered from the previous call (it changes slowly from one step to the
+    next), then secant steps until the residual is below 1e-7 (at most three more, or
+    ``extra`` more if asked: the reference solver asks for many)."""
+    loop = fast_loop(u, Hc, P, Rd, Ly, T_exo, antagonist, inhibition, hcg, gonadorelin, c, m)
+    r0 = u - loop.u_next
+    u1 = u - r0 / slope
+    if u1 < 0.0:
+        u1 = 0.0
+    for i in range(extra + 4):
+        loop = fast_loop(u1, Hc, P, Rd, Ly, T_exo, antagonist, inhibition, hcg, gonadorelin, c, m)
+        r1 = u1 - loop.u_next
+        secant = (r1 - r0) / (u1 - u) if u1 != u else 1.0
+        slope = secant if secant > 1.0 else 1.0
+        if i >= extra and (abs(r1) <= 1e-7 * (1.0 + u1) or i == extra + 3):
+            break
+        u, r0, u1 = u1, r1, u1 - r1 / slope
+        if u1 < 0.0:
+            u1 = 0.0
+    return u1, slope, loop
+
+
+# --------------------------------------------------------------------------- the slow states
+def late_germ_cells(s, c):
+    """Late (lossy) germ-cell compartments relative to the healthy man's."""
+    first = int(c.loss_first_stage) - 1
+    late = 0.0
+    for k in range(first, STAGES):
+        late += s[5 + k]
+    return late / (STAGES - first) / c.germ_late_ref
+
+
+def slow_rates(u, loop, s, continuous, c, m, A, B):
+    """Fill ``A`` and ``B`` with the rates of every slow state ``s`` (``dx/dt = A - B x``)."""
+    activity = loop.androgen * loop.estrogen
+    k = eq.adaptation_rate(activity, c.hypothalamus_k0, c.hypothalamus_k1)
+    A[0], B[0] = k * eq.capacity_target(activity, c.capacity_floor, c.capacity_kappa), k
+    k = eq.adaptation_rate(loop.q, c.pituitary_k0, c.pituitary_k1)
+    A[1], B[1] = k * eq.capacity_target(loop.q, c.capacity_floor, c.capacity_kappa), k
+    D = eq.desensitisation_rate(continuous, c.desens_on, c.desens_K)
+    A[2], B[2] = D, D + c.desens_off
+    k = eq.adaptation_rate(loop.x, c.leydig_k0, c.leydig_k1)
+    A[3], B[3] = k * eq.capacity_target(loop.x, c.capacity_floor, c.leydig_capacity_kappa), k
+    S = s[4]
+    inhibin = eq.inhibin_b(m.sertoli, S, late_germ_cells(s, c), c.inhibin_germ_share)
+    fsh = eq.fsh_secretion(loop.LH, inhibin, c.kappa_I)
+    A[4] = eq.sertoli_target(fsh, u, c.sertoli_weight_FSH, c.K_FSH, c.K_ITT) / c.sertoli_tau
+    B[4] = 1.0 / c.sertoli_tau
+    transit = 1.0 / c.stage_days
+    lost = transit + eq.germ_cell_loss(S, c.loss_max, c.loss_K)
+    first = int(c.loss_first_stage) - 1
+    A[5] = m.germ * m.sertoli * transit * S
+    for k in range(STAGES):
+        if k > 0:
+            A[5 + k] = s[4 + k] * transit
+        B[5 + k] = lost if k >= first else transit
+    A[5 + STAGES] = s[4 + STAGES] * transit
+    B[5 + STAGES] = 1.0 / c.epididymis_days
+
+
+def clinical_outputs(u, loop, s, c, m, out):
+    """Fill ``out`` with the clinical outputs (``hpg.outputs.PHYSIOLOGY``, in their units)."""
+    S = s[4]
+    inhibin = eq.inhibin_b(m.sertoli, S, late_germ_cells(s, c), c.inhibin_germ_share)
+    mass = 0.0
+    for k in range(STAGES):
+        mass += s[5 + k]
+    out[0] = loop.T
+    out[1] = loop.free_T
+    out[2] = m.shbg
+    out[3] = c.E2_0 * loop.e
+    out[4] = c.LH_0 * loop.LH
+    out[5] = c.FSH_0 * eq.fsh_secretion(loop.LH, inhibin, c.kappa_I)
+    out[6] = c.ITT_0 * u
+    out[7] = c.inhibin_B_0 * inhibin
+    out[8] = c.sperm_0 * s[5 + STAGES] / c.germ_epididymis_ref
+    out[9] = c.testis_volume_0 * eq.testis_volume(mass / STAGES / c.germ_mass_ref, m.sertoli, c.testis_germ_share)
+    out[10] = loop.G
+    out[11] = s[0]
+    out[12] = s[1]
+    out[13] = s[3]
+    out[14] = s[2]
+    out[15] = S
+
+
+# --------------------------------------------------------------------------- steady state
+def _capacities(u, c, m):
+    """Given Leydig output ``u`` with no drugs: each capacity at the target its own activity
+    sets (hypothalamus, then pituitary, then Leydig cells), and the loop they imply."""
+    loop = fast_loop(u, 1.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, c, m)
+    Hc = eq.capacity_target(loop.androgen * loop.estrogen, c.capacity_floor, c.capacity_kappa)
+    loop = fast_loop(u, Hc, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, c, m)
+    P = eq.capacity_target(loop.q, c.capacity_floor, c.capacity_kappa)
+    loop = fast_loop(u, Hc, P, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, c, m)
+    Ly = eq.capacity_target(loop.x, c.capacity_floor, c.leydig_capacity_kappa)
+    loop = fast_loop(u, Hc, P, 0.0, Ly, 0.0, 0.0, 0.0, 0.0, 0.0, c, m)
+    return Hc, P, Ly, loop
+
+
+def untreated(c, m, s):
+    """Fill ``s`` with the man's untreated steady state and return his Leydig output ``u``.
+
+    At rest every capacity equals its target, so the axis reduces to one decreasing
+    function of ``u`` whose fixed point is found by bisection; then Sertoli support by
+    fixed-point iteration (a contraction: inhibin's brake on FSH is weak), with the
+    germ-cell compartments in closed form."""
+    low, high = 0.0, 10.0
+    for _ in range(60):
+        mid = 0.5 * (low + high)
+        loop = _capacities(mid, c, m)[3]
+        if loop.u_next > mid:
+            low = mid
+        else:
+            high = mid
+    u = 0.5 * (low + high)
+    Hc, P, Ly, loop = _capacities(u, c, m)
+    s[0], s[1], s[2], s[3] = Hc, P, 0.0, Ly
+    transit = 1.0 / c.stage_days
+    first = int(c.loss_first_stage) - 1
+    S = 1.0
+    for _ in range(200):
+        lost = transit + eq.germ_cell_loss(S, c.loss_max, c.loss_K)
+        x = m.germ * m.sertoli * S
+        for k in range(STAGES):
+            if k >= first:
+                x = x * transit / lost
+            s[5 + k] = x
+        inhibin = eq.inhibin_b(m.sertoli, S, late_germ_cells(s, c), c.inhibin_germ_share)
+        fsh = eq.fsh_secretion(loop.LH, inhibin, c.kappa_I)
+        S_new = eq.sertoli_target(fsh, u, c.sertoli_weight_FSH, c.K_FSH, c.K_ITT)
+        done = abs(S_new - S) < 1e-13
+        S = S_new
+        if done:
+            break
+    s[4] = S
+    s[5 + STAGES] = s[4 + STAGES] * transit * c.epididymis_days
+    return u
+
+
+# --------------------------------------------------------------------------- integration
+def integrate(s, u, steps, at, before, every, c, m, record, A, B, A1, B1, guess):
+    """Integrate the slow states ``s`` (from Leydig output ``u``) over the nodes of ``at``.
+
+    ``at[i]`` and ``before[i]`` are the drug exposure (:data:`EXPOSURE`) at node ``i`` and
+    just before it (they differ only where a pump starts or stops); ``steps[i]`` is the
+    step (days) from node ``i`` to ``i + 1``. Every ``every``-th node and the last are
+    recorded into the rows of ``record`` (:func:`clinical_outputs`); returns the number of
+    rows written. ``A``, ``B``, ``A1``, ``B1`` and ``guess`` are work space, one entry a state.
+    """
+    nodes, n = len(at), len(s)
+    slope = 2.0
+    x = at[0]
+    u, slope, loop = solve(u, slope, s[0], s[1], s[2], s[3], x[0], x[1], x[2], x[3], x[4], c, m, 0)
+    slow_rates(u, loop, s, x[5], c, m, A, B)
+    rows = 0
+    for i in range(nodes):
+        if i % every == 0 or i == nodes - 1:
+            clinical_outputs(u, loop, s, c, m, record[rows])
+            rows += 1
+        if i == nodes - 1:
+            break
+        h = steps[i]
+        # predictor: exponential Euler with the rates at the start of the step
+        for j in range(n):
+            q = A[j] / B[j]
+            guess[j] = q + (s[j] - q) * math.exp(-B[j] * h)
+        x = before[i + 1]
+        u1, slope, loop = solve(u, slope, guess[0], guess[1], guess[2], guess[3], x[0], x[1], x[2], x[3], x[4], c, m, 0)
+        slow_rates(u1, loop, guess, x[5], c, m, A1, B1)
+        # corrector: the same update with the rates averaged over the step (second order)
+        for j in range(n):
+            rate = 0.5 * (B[j] + B1[j])
+            q = 0.5 * (A[j] + A1[j]) / rate
+            s[j] = q + (s[j] - q) * math.exp(-rate * h)
+        x = at[i + 1]
+        u, slope, loop = solve(u1, slope, s[0], s[1], s[2], s[3], x[0], x[1], x[2], x[3], x[4], c, m, 0)
+        slow_rates(u, loop, s, x[5], c, m, A, B)
+    return rows
+
+
+def schedule(regimens, days: float, steps_per_day: int, parameters: Parameters = DEFAULT):
+    """The nodes of a run and what the drugs do at them.
+
+    Nodes every ``1/steps_per_day`` day; a run that does not end on a node gets a last,
+    shorter step to ``days``. Returns ``(t_nodes, steps, at, before, levels, t_out)``:
+    ``t_out`` are the recorded times (every whole day, and ``days`` itself)."""
+    count = int(math.floor(days * steps_per_day + 1e-9))
+    t_nodes = [i / steps_per_day for i in range(count + 1)]
+    if days - t_nodes[-1] > 1e-9:
+        t_nodes.append(days)
+    steps = [b - a for a, b in zip(t_nodes, t_nodes[1:])]
+    at, levels = exposures(regimens, t_nodes, days, parameters)
+    # Levels just before a node differ from those at it only for a drug that starts or stops
+    # as a step (pulse-averaged gonadorelin); every other level is continuous.
+    step_like = any(r._drug.pulse_averaged for r in regimens)
+    before = exposures(regimens, [t - 1e-9 for t in t_nodes], days, parameters)[0] if step_like else at
+    kept = [i for i in range(len(t_nodes)) if i % steps_per_day == 0 or i == len(t_nodes) - 1]
+    return t_nodes, steps, at, before, {name: [v[i] for i in kept] for name, v in levels.items()}, [t_nodes[i] for i in kept]
+
+
+def run(regimens, patient: dict, days: float, steps_per_day: int = 2, parameters: Parameters = DEFAULT):
+    """One man (his ``Patient.values()``) under ``regimens``, in plain Python.
+
+    Returns ``(t, values)``: the recorded days and, for every output of
+    ``hpg.outputs.DAILY``, a list of values at them. Inputs are assumed checked
+    (:func:`hpg.simulate` checks them)."""
+    c = constants(parameters)
+    m = man(patient, c)
+    _, steps, at, before, levels, t = schedule(regimens, days, steps_per_day, parameters)
+    n = len(STATES)
+    s = [0.0] * n
+    u = untreated(c, m, s)
+    record = [[0.0] * len(_outputs.PHYSIOLOGY) for _ in t]
+    integrate(s, u, steps, at, before, steps_per_day, c, m, record, [0.0] * n, [0.0] * n, [0.0] * n, [0.0] * n, [0.0] * n)
+    values = {name: [row[j] for row in record] for j, name in enumerate(_outputs.PHYSIOLOGY)}
+    zero = [0.0] * len(t)
+    for name in _outputs.DRUG_LEVELS:
+        values[name] = levels.get(name, zero)
+    return t, values
+
+
+def run_scenario(scenario: dict) -> dict:
+    """A whole simulation as plain data, for the browser lab (JSON in, JSON out).
+
+    ``scenario = {"patient": {"preset": "healthy", <patient parameters>}, "regimens":
+    [{"drug": ..., "dose": ..., "every": ..., "start": ..., "stop": ...} or
+    {"drug": ..., "rate": ..., "start": ..., "stop": ..., "infusion": true}], "days": 730}``.
+    Returns ``{"t": [...], "outputs": {name: [...]}, "units": {name: unit}}``. Bad input
+    raises the same errors, naming the field, as :func:`hpg.simulate`."""
+    from .checks import check_days, check_patient, check_regimens
+    from .patients import Patient
+
+    if not isinstance(scenario, dict):
+        raise TypeError(f"scenario must be a dict, got {type(scenario).__name__}")
+    unknown = set(scenario) - {"patient", "regimens", "days", "steps_per_day"}
+    if unknown:
+        raise KeyError(f"unknown scenario field(s) {', '.join(sorted(unknown))}; known: patient, regimens, days")
+    spec = dict(scenario.get("patient") or {})
+    preset = spec.pop("preset", None)
+    patient = Patient.preset(preset, **spec) if preset else Patient(**spec)
+    regimens = []
+    for item in scenario.get("regimens") or []:
+        item = dict(item)
+        kind = _drugs.Infusion if item.pop("infusion", False) else _drugs.Regimen
+        regimens.append(kind(**item))
+    regimens = check_regimens(regimens)
+    patient = check_patient(patient)
+    days = check_days(scenario.get("days", 365))
+    t, values = run(regimens, patient.values(), days, scenario.get("steps_per_day", 2))
+    return {"t": t, "outputs": values, "units": {name: _outputs.REGISTRY[name].unit for name in values}}

@@ -1,0 +1,274 @@
+"""The equations of the HPG axis, each once, as a named function of plain numbers.
+
+This module is the model card in code. Every function takes floats and returns floats,
+uses arithmetic only (no branches, no library calls), and is written from three
+primitives:
+
+``brake(x, kappa, n)``
+    ``(1 + kappa) / (1 + kappa x^n)``: a receptor-mediated brake, 1 when the signal ``x``
+    is at its healthy level 1, and strong when ``kappa`` is large.
+``rise(x, K, n)``
+    ``x^n (1 + K^n) / (x^n + K^n)``: a saturating response, 0 without a signal, 1 at the
+    healthy level, ``1 + K^n`` at saturation.
+``hill(x, K, n)``
+    ``x^n / (x^n + K^n)``: the share of something switched on by ``x``.
+
+Exponents that are structural (chosen, not fitted: hpg/parameters.py lists them) appear
+as named arguments at the call site, e.g. ``brake(x, kappa_T, n=2)``.
+
+Levels are relative to a healthy young man (1 = his untreated level) unless a unit is
+given; ``c`` is the model's constants (:func:`hpg.daily.constants`) and ``m`` one man's
+(:func:`hpg.daily.man`), both named tuples whose fields are named as in
+hpg/parameters.py. Because nothing here branches or calls a library, the same functions
+run as plain Python (in a browser too), compiled by numba (hpg/_compiled.py), on NumPy
+arrays, and on SymPy symbols (the SBML export).
+"""
+from __future__ import annotations
+
+#: ng/dL of testosterone -> nmol/L (molar mass 288.42 g/mol, pubchem_testosterone)
+T_NG_DL_TO_NMOL_L = 10.0 / 288.42
+
+__all__ = [
+    "EQUATIONS",
+    "T_NG_DL_TO_NMOL_L",
+    "brake",
+    "rise",
+    "hill",
+    "serum_testosterone",
+    "free_testosterone",
+    "estradiol",
+    "er_alpha_signal",
+    "androgen_brake",
+    "estrogen_brake",
+    "gnrh",
+    "gnrh_receptor_stimulus",
+    "gonadotrope_response",
+    "lh_secretion",
+    "fsh_secretion",
+    "lh_receptor_stimulus",
+    "leydig_output",
+    "capacity_target",
+    "adaptation_rate",
+    "desensitisation_rate",
+    "inhibin_b",
+    "sertoli_target",
+    "germ_cell_loss",
+    "er_alpha_antagonism",
+    "aromatase_inhibition",
+    "hcg_lh_equivalents",
+    "aromatase_activity",
+    "albumin_binding",
+    "testis_volume",
+]
+
+#: Every function of this module, in the order of the model card (hpg/_compiled.py
+#: registers each with numba; the SBML export reads them).
+EQUATIONS = []
+
+
+def equation(function):
+    """Register ``function`` as one of the model's equations (it is returned unchanged)."""
+    EQUATIONS.append(function)
+    return function
+
+
+# --------------------------------------------------------------------------- primitives
+@equation
+def brake(x, kappa, n):
+    """Receptor brake: ``(1 + kappa) / (1 + kappa x^n)``; 1 at ``x = 1``, falls as ``x`` rises."""
+    return (1.0 + kappa) / (1.0 + kappa * x**n)
+
+
+@equation
+def rise(x, K, n):
+    """Saturating response normalised to 1 at ``x = 1``: ``x^n (1 + K^n) / (x^n + K^n)``."""
+    xn, Kn = x**n, K**n
+    return xn * (1.0 + Kn) / (xn + Kn)
+
+
+@equation
+def hill(x, K, n):
+    """Share switched on: ``x^n / (x^n + K^n)`` (0 at ``x = 0``, 1/2 at ``x = K``)."""
+    xn = x**n
+    return xn / (xn + K**n)
+
+
+# --------------------------------------------------------------------------- periphery
+@equation
+def serum_testosterone(u, T_exo, T_0):
+    """Serum total testosterone (ng/dL): the testes' output ``u`` (relative) times the
+    healthy level ``T_0``, plus testosterone from a drug (ng/dL)."""
+    return T_0 * u + T_exo
+
+
+@equation
+def free_testosterone(T_nmol, shbg, albumin_term):
+    """Free testosterone (nmol/L) by mass action with SHBG and albumin (vermeulen1999).
+
+    With ``K_SHBG = 1e9 L/mol`` (1 L/nmol) free T solves
+    ``N FT^2 + (N + SHBG - T) FT - T = 0``, ``N = 1 + K_albumin [albumin]``
+    (:func:`albumin_binding`); the root is written as ``2T / (b + sqrt(b^2 + 4NT))``,
+    which does not cancel."""
+    b = albumin_term + shbg - T_nmol
+    return 2.0 * T_nmol / (b + (b * b + 4.0 * albumin_term * T_nmol) ** 0.5)
+
+
+@equation
+def albumin_binding(albumin_g_per_L, K_albumin, albumin_molar_mass):
+    """The albumin term ``N = 1 + K_albumin [albumin]`` of :func:`free_testosterone`
+    (albumin in g/L, ``K_albumin`` in L/mol)."""
+    return 1.0 + K_albumin / albumin_molar_mass * albumin_g_per_L
+
+
+@equation
+def aromatase_activity(aromatase, bmi, bmi_0, exponent):
+    """Aromatase activity relative to a healthy man: grows with body-mass index."""
+    return aromatase * (bmi / bmi_0) ** exponent
+
+
+@equation
+def estradiol(T_rel, activity, inhibition, residual):
+    """Serum estradiol (relative): a share ``residual`` not made from circulating
+    testosterone, plus aromatisation of testosterone (``T_rel`` = T / T_0) by the
+    aromatase ``activity`` left after ``inhibition`` (0-1)."""
+    return residual + (1.0 - residual) * activity * (1.0 - inhibition) * T_rel
+
+
+@equation
+def er_alpha_signal(e, antagonist):
+    """Estrogen-receptor-alpha signal: estradiol's share of receptor occupancy, 1 at
+    baseline, when a SERM competes with an occupancy ``antagonist`` (relative to
+    baseline estradiol's)."""
+    return 2.0 * e / (1.0 + e + antagonist)
+
+
+# --------------------------------------------------------------------------- hypothalamus
+@equation
+def androgen_brake(free_T_rel, kappa_T):
+    """The androgen-receptor brake on the GnRH pulse generator (free T relative to the
+    healthy man's)."""
+    return brake(free_T_rel, kappa_T, n=2.0)
+
+
+@equation
+def estrogen_brake(er_signal, kappa_E):
+    """The estrogen-receptor-alpha brake on the GnRH pulse generator."""
+    return brake(er_signal, kappa_E, n=2.0)
+
+
+@equation
+def gnrh(drive, hypothalamic_capacity, androgen, estrogen):
+    """Mean GnRH output (relative): the man's drive, his hypothalamic capacity, and the
+    two feedback brakes."""
+    return drive * hypothalamic_capacity * androgen * estrogen
+
+
+# --------------------------------------------------------------------------- pituitary
+@equation
+def gnrh_receptor_stimulus(G, gonadorelin, desensitised):
+    """What the gonadotropes' GnRH receptors see: endogenous GnRH plus gonadorelin (both
+    relative to healthy mean GnRH), on the share of receptors not desensitised."""
+    return (G + gonadorelin) * (1.0 - desensitised)
+
+
+@equation
+def gonadotrope_response(q, K_GnRH):
+    """Gonadotrope synthesis in response to the receptor stimulus ``q``."""
+    return rise(q, K_GnRH, n=1.5)
+
+
+@equation
+def lh_secretion(pituitary, capacity, response, er_signal, kappa_PE):
+    """LH (relative): the man's pituitary, its capacity, its response to GnRH, and
+    estradiol's direct pituitary brake."""
+    return pituitary * capacity * response * brake(er_signal, kappa_PE, n=1.0)
+
+
+@equation
+def fsh_secretion(lh, inhibin, kappa_I):
+    """FSH (relative): made by the same cells under the same drive as LH
+    (:func:`lh_secretion`), with one more brake, inhibin B."""
+    return lh * brake(inhibin, kappa_I, n=1.0)
+
+
+@equation
+def desensitisation_rate(continuous, desens_on, desens_K):
+    """Rate (1/day) at which continuous (non-pulsatile) GnRH-receptor exposure
+    desensitises the receptor."""
+    return desens_on * hill(continuous, desens_K, n=4.0)
+
+
+# --------------------------------------------------------------------------- testis
+@equation
+def lh_receptor_stimulus(lh, hcg):
+    """Stimulus of the Leydig cells' LH/hCG receptor: LH plus hCG in LH equivalents."""
+    return lh + hcg
+
+
+@equation
+def leydig_output(leydig, capacity, x, K, basal):
+    """Leydig testosterone output ``u`` (relative; also intratesticular testosterone):
+    a basal share that needs no LH plus a share that rises with the receptor stimulus
+    ``x``; ``K`` is ``K_Leydig`` times the man's Leydig reserve."""
+    return leydig * capacity * (basal + (1.0 - basal) * rise(x, K, n=2.0))
+
+
+@equation
+def inhibin_b(sertoli, support, late_germ_rel, germ_share):
+    """Inhibin B (relative): made by Sertoli cells in proportion to their support, a
+    share of it only in the presence of late germ cells (``late_germ_rel``, relative to
+    healthy)."""
+    return sertoli * support * (1.0 - germ_share + germ_share * late_germ_rel)
+
+
+@equation
+def sertoli_target(fsh, itt, weight_FSH, K_FSH, K_ITT):
+    """The level towards which Sertoli support moves: FSH's share and intratesticular
+    testosterone's share, each saturating."""
+    return weight_FSH * rise(fsh, K_FSH, n=1.0) + (1.0 - weight_FSH) * rise(itt, K_ITT, n=1.0)
+
+
+@equation
+def germ_cell_loss(support, loss_max, loss_K):
+    """Extra loss rate (1/day) of late germ cells when Sertoli support fails."""
+    return loss_max * (1.0 - hill(support, loss_K, n=4.0))
+
+
+@equation
+def testis_volume(germ_mass_rel, sertoli, germ_share):
+    """Testis volume (relative): a fixed part and the germ-cell compartments."""
+    return 1.0 - germ_share + germ_share * germ_mass_rel * sertoli
+
+
+# --------------------------------------------------------------------------- slow capacities
+@equation
+def capacity_target(activity, floor, kappa):
+    """Capacity towards which a tissue adapts at a given activity ("use it or lose it"):
+    ``floor`` after indefinite silence, 1 at healthy activity, at most ``1 + kappa``
+    above the floor's share."""
+    return floor + (1.0 - floor) * rise(activity, kappa, n=1.0)
+
+
+@equation
+def adaptation_rate(activity, k0, k1):
+    """Rate (1/day) at which a capacity moves to its target: faster when the tissue is active."""
+    return k0 + k1 * activity
+
+
+# --------------------------------------------------------------------------- drug actions
+@equation
+def er_alpha_antagonism(enclomiphene, K_enclomiphene, tamoxifen_total, K_tamoxifen):
+    """ERalpha occupancy by SERMs relative to baseline estradiol's (levels in ng/mL)."""
+    return enclomiphene / K_enclomiphene + tamoxifen_total / K_tamoxifen
+
+
+@equation
+def aromatase_inhibition(anastrozole, IC50):
+    """Share of aromatase activity blocked by anastrozole (ng/mL)."""
+    return anastrozole / (anastrozole + IC50)
+
+
+@equation
+def hcg_lh_equivalents(hcg, hCG_max, K_hCG):
+    """hCG (IU/L) as LH-receptor stimulus, in units of healthy LH."""
+    return hCG_max * hcg / (hcg + K_hCG)
