@@ -354,7 +354,7 @@ def _belchetz():
     return model_text, ok, tolerance
 
 
-def pulse_intervals(profiles: int = 8) -> tuple[float, float]:
+def pulse_intervals(profiles: int = 8, parameters=None) -> tuple[float, float]:
     """Mean LH interpulse interval (min) of the healthy man as a study would measure it:
     ``profiles`` 24-h runs (seeds 0, 1, ...), LH sampled every 10 min with assay noise,
     pulses found by Cluster; and the mean interval of the GnRH pulses the model fired."""
@@ -362,7 +362,7 @@ def pulse_intervals(profiles: int = 8) -> tuple[float, float]:
 
     detected, generated = [], []
     for seed in range(profiles):
-        res = simulate_pulses(24, seed=seed)
+        res = simulate_pulses(24, seed=seed, parameters=parameters)
         t, lh = measure(res, "LH", every=10, seed=seed)
         detected.append(np.diff(detect_pulses(t, lh)).mean() * 60)
         generated.append(np.diff(res.pulse_times).mean() * 60)

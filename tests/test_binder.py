@@ -33,3 +33,9 @@ def test_hpg_package_is_installed(dockerfile):
 
 def test_no_binder_folder_hides_the_root_files():
     assert not (ROOT / "binder").exists() and not (ROOT / ".binder").exists()
+
+
+def test_post_build_warms_the_compiled_model(dockerfile):
+    script = (ROOT / "postBuild").read_text()
+    assert "hpg.simulate" in script and "hpg.cohort" in script
+    assert "postBuild" in dockerfile
