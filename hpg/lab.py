@@ -35,6 +35,11 @@ MAX_SCENARIOS = 3
 LAB_PAGE = "../front/lab.html"
 #: The fields of a regimen row, as the form and run_scenario name them.
 REGIMEN_FIELDS = ("drug", "dose", "rate", "every", "start", "stop", "unit")
+#: The browser is slower than a kernel: the lab runs at most ten years.
+MAX_DAYS = 3650
+#: A dose (or an infusion's daily rate) more than this many times the drug's highest studied
+#: one is refused: the model was never meant for it, and it only draws nonsense.
+MAX_STUDIED_MULTIPLE = 100
 
 
 def run(scenario_json: str) -> str:
@@ -45,11 +50,9 @@ def run(scenario_json: str) -> str:
     ``field`` is the form field it names (see :func:`locate`), or None. A failure of the model
     itself (hpg's ``SolverError``, say for an absurd dose) is returned the same way.
     """
-    from .daily import run_scenario
-
     scenario = json.loads(scenario_json)
     try:
-        result = run_scenario(scenario)
+        result = _checked_run(scenario)
     except Exception as error:  # noqa: BLE001 - any failure is shown to the reader, never a number
         message = error.args[0] if isinstance(error, KeyError) and error.args else str(error)
         field = locate(scenario, str(message))
@@ -64,6 +67,32 @@ def run(scenario_json: str) -> str:
     )
 
 
+def _checked_run(scenario: dict) -> dict:
+    """:func:`hpg.daily.run_scenario` within the lab's limits (:data:`MAX_DAYS`, doses up to
+    :data:`MAX_STUDIED_MULTIPLE` times the highest studied one)."""
+    from .daily import run_scenario
+    from .drugs import DRUGS
+
+    if isinstance(scenario, dict):
+        days = scenario.get("days")
+        if isinstance(days, (int, float)) and not isinstance(days, bool) and days > MAX_DAYS:
+            raise ValueError(f"days must be at most {MAX_DAYS} in the lab (ten years), got {days!r}")
+        for regimen in scenario.get("regimens") or ():
+            drug = DRUGS.get(regimen.get("drug")) if isinstance(regimen, dict) else None
+            if drug is None or drug.dose_range is None:
+                continue
+            amount = "rate" if regimen.get("infusion") else "dose"
+            value = regimen.get(amount)
+            highest = drug.dose_range[1] / (drug.every_range[0] if amount == "rate" and drug.every_range else 1.0)
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and value > MAX_STUDIED_MULTIPLE * highest:
+                unit = f"{drug.unit}/day" if amount == "rate" else drug.unit
+                raise ValueError(
+                    f"{amount} must be at most {MAX_STUDIED_MULTIPLE} times the highest studied {amount} of "
+                    f"{drug.name} ({MAX_STUDIED_MULTIPLE * highest:g} {unit}), got {value!r}"
+                )
+    return run_scenario(scenario)
+
+
 def _first_named(message: str, names) -> str | None:
     """The name among ``names`` that ``message`` mentions first (as a whole word), or None."""
     found = [(m.start(), name) for name in names if (m := re.search(rf"\b{re.escape(name)}\b", message))]
@@ -76,14 +105,14 @@ def locate(scenario: dict, message: str) -> str | None:
     ``"regimens.<row>.<field>"``. None when no single field is to blame.
 
     The message names the argument but not the row, so each part of the scenario is checked
-    alone, for one day, through the same validation (:func:`hpg.daily.run_scenario`).
+    alone, for one day, through the same validation (:func:`hpg.daily.run_scenario` and the
+    lab's limits).
     """
-    from .daily import run_scenario
 
     def fails(part: dict) -> bool:
         try:
-            run_scenario({"patient": {"preset": "healthy"}, "regimens": [], "days": 1, **part})
-        except (ValueError, TypeError, KeyError):
+            _checked_run({"patient": {"preset": "healthy"}, "regimens": [], "days": 1, **part})
+        except Exception:  # noqa: BLE001 - whatever run() would report
             return True
         return False
 

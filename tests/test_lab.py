@@ -61,6 +61,9 @@ def test_run_is_hpg_simulate():
         ({"patient": {"preset": "healthy", "bmi": 99}}, "patient.bmi", ["bmi", "99"]),
         ({"patient": {"preset": "giant"}}, "patient.preset", ["giant"]),
         ({"days": -3}, "days", ["days", "-3"]),
+        ({"days": 5000}, "days", ["days", "3650", "5000"]),
+        ({"regimens": [TRT, {**HCG, "dose": 1e9}]}, "regimens.1.dose", ["dose", "hcg", "50000 IU", "1000000000.0"]),
+        ({"regimens": [{"drug": "gonadorelin", "rate": 1e6, "start": 0, "stop": 10, "infusion": True}]}, "regimens.0.rate", ["rate", "ug/day"]),
     ],
 )
 def test_bad_input_returns_hpgs_message_and_the_field_it_names(change, field, words):
