@@ -605,7 +605,9 @@ def levels(regimens, times, horizon: float, parameters: Parameters = DEFAULT, *,
                 for ki, ci in zip(k, c):
                     for i, amplitude in enumerate(_superpose(times, doses, ki)):
                         total[i] += ci * amplitude
-            out[species.name] = [max(v, 0.0) for v in total]
+            # Drugs can share a species (every testosterone form gives exogenous_T): add them up.
+            earlier = out.get(species.name, [0.0] * len(times))
+            out[species.name] = [e + max(v, 0.0) for e, v in zip(earlier, total)]
     return out
 
 

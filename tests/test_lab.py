@@ -50,6 +50,15 @@ def test_run_is_hpg_simulate():
         assert result["outputs"][name] == pytest.approx(list(expected[name]), rel=1e-12), name
 
 
+def test_two_forms_of_testosterone_add_up():
+    """A lab scenario may combine drugs that share a species (every testosterone form gives
+    exogenous T): each adds its own, none replaces another."""
+    gel = {"drug": "testosterone_gel", "dose": 40.5, "every": 1, "start": 0, "stop": 60}
+    alone = [run(scenario(r, days=30))["outputs"]["T"][20] for r in (TRT, gel)]
+    both = run(scenario(TRT, gel, days=30))["outputs"]["T"][20]
+    assert both > max(alone)
+
+
 @pytest.mark.parametrize(
     ("change", "field", "words"),
     [
