@@ -94,13 +94,25 @@ class LabPage(PageVisit):
         return self.page.evaluate(STATE)
 
 
-@pytest.fixture
-def lab(browser, server):  # noqa: F811 - the fixtures imported above
+@pytest.fixture(scope="module")
+def opened(browser, server):  # noqa: F811 - the fixtures imported above
+    """One lab page for the tests below: Python starts once."""
     visit = LabPage(browser, server)
+    visit.default = visit.state()
     yield visit
-    assert visit.external == [], "the lab made a request to another host"
-    assert visit.errors == [], "script errors on the lab page"
     visit.close()
+
+
+@pytest.fixture
+def lab(opened):
+    """The lab page, back at its default scenario ("Start again") on a desktop screen."""
+    opened.page.set_viewport_size({"width": 1280, "height": 900})
+    if opened.state() != opened.default or opened.page.locator("#hpg-lab").get_attribute("data-state") != "done":
+        assert opened.click("Start again") == "done"
+    assert opened.state() == opened.default
+    yield opened
+    assert opened.external == [], "the lab made a request to another host"
+    assert opened.errors == [], "script errors on the lab page"
 
 
 def cpython(scenario: dict, days) -> hpg.Result:
