@@ -36,26 +36,75 @@ def median_ms(function, repeats: int = 20) -> float:
     return 1000 * statistics.median(times)
 
 
+#: The same figures measured on main before the model was written once (issue 19), for comparison.
+BEFORE = {
+    "run": "26-35 ms",
+    "cohort": "1.33-1.6 s",
+    "pulses": "7-13 ms",
+}
+#: A hand-written C cohort kernel, vectorised across men, ran 1,000 men for 2 years in this time on 2 cores.
+C_REFERENCE_S = 0.09
+TREATMENT = ("[hpg.Regimen('testosterone_cypionate', dose=100, every=7, start=0, stop=365), "
+             "hpg.Regimen('clomiphene', dose=25, every=1, start=365, stop=455)]")
+
+
+def fresh_seconds(statement: str, env=None, repeats: int = 3) -> float:
+    """Median time of ``statement`` (after ``import hpg``, included) in fresh interpreters."""
+    import os
+
+    code = f"import time; t = time.perf_counter(); import hpg; trt = {TREATMENT}; {statement}; print(time.perf_counter() - t)"
+    environment = {**os.environ, **(env or {})}
+    return statistics.median(
+        float(subprocess.check_output([sys.executable, "-c", code], text=True, env=environment, cwd=ROOT).split()[-1])
+        for _ in range(repeats))
+
+
+def cohort_peak_mib(n: int = 1000, days: int = 365) -> float:
+    """Peak resident memory a cohort adds to a warm interpreter (MiB), in a fresh process:
+    the peak after it less the resident size before it (Linux)."""
+    code = ("import os, resource, hpg; trt = " + TREATMENT + "; hpg.cohort(trt, n=10, days=30); "
+            "base = int(open('/proc/self/statm').read().split()[1]) * os.sysconf('SC_PAGE_SIZE') / 1024; "
+            f"hpg.cohort(trt, n={n}, days={days}, seed=0); "
+            "print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) / 1024)")
+    return float(subprocess.check_output([sys.executable, "-c", code], text=True, cwd=ROOT).split()[-1])
+
+
 def main() -> None:
+    import tempfile
+
     import matplotlib
 
     matplotlib.use("Agg")
     import hpg
-    from hpg import plots, toy
+    from hpg import _compiled, plots, toy
 
     def toy_redraw():
         # What one slider move costs in a kernel: simulate, plot, encode the PNG with alt text.
         fig = plots.plot_toy(toy.simulate(duration=40, n=12), title="Hill coefficient n = 12")
         plots.figure_html(fig, alt="benchmark figure")
 
-    trt = [hpg.Regimen("testosterone_cypionate", dose=100, every=7, start=0, stop=365), hpg.Regimen("clomiphene", dose=25, every=1, start=365, stop=455)]
+    trt = eval(TREATMENT)  # noqa: S307 (our own constant)
+    print(f"numba compiled path available: {_compiled.available()}  (medians; 'before' = main before issue 19)")
     print(f"import hpg (median of 5 fresh interpreters): {1000 * import_time():.0f} ms   (goal <= 500 ms)")
-    print(f"daily model, one patient, 2 years (731 days): {median_ms(lambda: hpg.simulate(trt, days=730)):.1f} ms   (goal <= 20 ms)")
-    print(f"  ... untreated, 2 years:                     {median_ms(lambda: hpg.simulate([], days=730)):.1f} ms")
-    print(f"cohort, 1000 patients, 2 years:               {median_ms(lambda: hpg.cohort(trt, n=1000, days=730, seed=0), repeats=5) / 1000:.2f} s   (goal <= 1 s)")
+    hpg.simulate(trt, days=730)  # compile or load the cache first
+    print(f"daily model, one patient, 2 years (731 days), compiled: {median_ms(lambda: hpg.simulate(trt, days=730), repeats=21):.1f} ms"
+          f"   (goal <= 3 ms; before {BEFORE['run']})")
+    print(f"  ... untreated, 2 years, compiled:               {median_ms(lambda: hpg.simulate([], days=730), repeats=21):.1f} ms")
+    plain = median_ms(lambda: hpg.simulate(trt, days=730, compiled=False), repeats=7)
+    print(f"  ... the same in plain Python (no numba):        {plain:.0f} ms   (goal <= 150 ms)")
+    hpg.cohort(trt, n=10, days=730, seed=0)
+    cohort_s = median_ms(lambda: hpg.cohort(trt, n=1000, days=730, seed=0), repeats=7) / 1000
+    print(f"cohort, 1000 patients, 2 years, compiled:         {cohort_s:.2f} s   (goal <= 0.5 s; before {BEFORE['cohort']}; "
+          f"{cohort_s / C_REFERENCE_S:.1f} x the vectorised C kernel's {C_REFERENCE_S} s)")
+    print(f"  ... peak memory per 1000 patient-years:         {cohort_peak_mib():.0f} MiB")
+    print(f"first simulate in a fresh interpreter, warm cache: {fresh_seconds('hpg.simulate(trt, days=730)'):.2f} s   (goal <= 1.5 s)")
+    with tempfile.TemporaryDirectory() as empty:
+        cold = fresh_seconds("hpg.simulate(trt, days=730)", env={"NUMBA_CACHE_DIR": empty}, repeats=1)
+    print(f"  ... with an empty cache (compiles):              {cold:.1f} s")
     print(f"toy simulation, 601 points:                   {median_ms(lambda: toy.simulate(n=12)):.1f} ms")
     print(f"toy slider redraw (simulate, plot, PNG):      {median_ms(toy_redraw):.1f} ms   (goal well under 100 ms)")
-    print(f"pulse model, 48 h at one-minute steps:        {median_ms(lambda: hpg.simulate_pulses(hours=48)):.1f} ms   (goal <= 100 ms)")
+    print(f"pulse model, 48 h at one-minute steps:        {median_ms(lambda: hpg.simulate_pulses(hours=48)):.1f} ms"
+          f"   (goal <= 100 ms; before {BEFORE['pulses']})")
     print(f"  ... with pulsatile gonadorelin:             {median_ms(lambda: hpg.simulate_pulses(hours=48, gonadorelin='pulsatile')):.1f} ms")
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import math
 import os
 from pathlib import Path
 
@@ -34,7 +35,7 @@ def available() -> bool:
     return True
 
 
-_SOURCES = ("equations.py", "daily.py", "_compiled.py")
+_SOURCES = ("equations.py", "daily.py", "drugs.py", "_compiled.py")
 
 
 def _clear_stale_cache() -> None:
@@ -56,8 +57,9 @@ def _clear_stale_cache() -> None:
 
 @functools.cache
 def _kernels():
-    """Compile (or load from the cache) the two entry points."""
+    """Compile (or load from the cache) the two entry points and the backend of drug levels."""
     import numba
+    import numba.extending
     import numpy as np
     from numba.extending import register_jitable
 
@@ -65,7 +67,13 @@ def _kernels():
 
     _clear_stale_cache()
     for function in equations.EQUATIONS:
-        register_jitable(function)
+        if function is not equations.sqrt:
+            register_jitable(inline="always")(function)
+
+    @numba.extending.overload(equations.sqrt, inline="always")
+    def _sqrt(x):  # the processor's square root rather than a general power
+        return lambda x: math.sqrt(x)
+
     for name in ("fast_loop", "solve", "late_germ_cells", "slow_rates", "clinical_outputs", "_capacities", "untreated", "integrate"):
         register_jitable(getattr(daily, name))
     n_states, n_outputs = len(daily.STATES), len(outputs.PHYSIOLOGY)
@@ -82,33 +90,45 @@ def _kernels():
     @numba.njit(cache=True, parallel=True)
     def cohort(c, men, steps, at, before, every, n_records):
         n = men.shape[0]
-        record = np.zeros((n, n_records, n_outputs))
+        record = np.zeros((n_outputs, n, n_records))  # one contiguous block an output
         for j in numba.prange(n):
             p = men[j]
             m = daily.Man(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8])
             s = np.zeros(n_states)
             u = daily.untreated(c, m, s)
             work = np.zeros((5, n_states))
-            daily.integrate(s, u, steps, at, before, every, c, m, record[j], work[0], work[1], work[2], work[3], work[4])
+            daily.integrate(s, u, steps, at, before, every, c, m, record[:, j, :].T, work[0], work[1], work[2], work[3], work[4])
         return record
 
-    return one, cohort
+    from . import drugs
+
+    backend = drugs.Backend(
+        array=lambda values: np.asarray(values, dtype=float),
+        zeros=np.zeros,
+        superpose=numba.njit(cache=True)(drugs._superpose),
+        finish=lambda total: np.maximum(total, 0.0),
+        rows=lambda function, columns, *constants: np.column_stack(np.broadcast_arrays(*function(*columns, *constants))),
+        take=lambda values, indices: np.asarray(values)[indices],
+    )
+    return one, cohort, backend
 
 
-def _arrays(schedule):
+def _schedule(regimens, days, steps_per_day, parameters):
     import numpy as np
 
-    _, steps, at, before, levels, t = schedule
-    return np.asarray(steps, dtype=float), np.asarray(at, dtype=float), np.asarray(before, dtype=float), levels, t
+    from . import daily
+
+    _, steps, at, before, levels, t = daily.schedule(regimens, days, steps_per_day, parameters, _kernels()[2])
+    return np.asarray(steps, dtype=float), at, before, levels, t
 
 
 def run(regimens, patient: dict, days: float, steps_per_day: int, parameters):
     """:func:`hpg.daily.run`, compiled: ``(t, values)`` with NumPy arrays."""
     from . import daily, outputs
 
-    one, _ = _kernels()
+    one = _kernels()[0]
     c = daily.constants(parameters)
-    steps, at, before, levels, t = _arrays(daily.schedule(regimens, days, steps_per_day, parameters))
+    steps, at, before, levels, t = _schedule(regimens, days, steps_per_day, parameters)
     record = one(c, daily.man(patient, c), steps, at, before, steps_per_day, len(t))
     values = dict(zip(outputs.PHYSIOLOGY, record.T))
     return t, _with_levels(values, levels, len(t))
@@ -122,13 +142,13 @@ def run_cohort(regimens, patients: dict, days: float, steps_per_day: int, parame
 
     from . import daily, outputs
 
-    _, cohort = _kernels()
+    cohort = _kernels()[1]
     c = daily.constants(parameters)
     n = len(next(iter(patients.values())))
     men = np.array([daily.man({k: v[j] for k, v in patients.items()}, c) for j in range(n)], dtype=float)
-    steps, at, before, levels, t = _arrays(daily.schedule(regimens, days, steps_per_day, parameters))
+    steps, at, before, levels, t = _schedule(regimens, days, steps_per_day, parameters)
     record = cohort(c, men, steps, at, before, steps_per_day, len(t))
-    values = {name: record[:, :, k] for k, name in enumerate(outputs.PHYSIOLOGY)}
+    values = dict(zip(outputs.PHYSIOLOGY, record))
     shared = _with_levels({}, levels, len(t))
     values.update({name: np.broadcast_to(level, (n, len(t))) for name, level in shared.items()})
     return t, values
@@ -140,5 +160,5 @@ def _with_levels(values: dict, levels: dict, count: int) -> dict:
     from . import outputs
 
     for name in outputs.DRUG_LEVELS:
-        values[name] = np.asarray(levels[name], dtype=float) if name in levels else np.zeros(count)
+        values[name] = levels[name] if name in levels else np.zeros(count)
     return values

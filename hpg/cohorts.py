@@ -23,7 +23,7 @@ from .checks import check_days, check_patient, check_regimens, check_steps_per_d
 from .parameters import check as _check_parameters
 from .patients import PATIENT_PARAMETERS, Patient
 
-__all__ = ["cohort", "VARIATION", "draw"]
+__all__ = ["cohort", "VARIATION", "draw", "memory", "MEMORY_BUDGET"]
 
 #: parameter: (kind, spread). "lognormal": coefficient of variation; "normal": SD in the unit.
 VARIATION: dict[str, tuple[str, float]] = {
@@ -58,6 +58,19 @@ def draw(n: int, seed, base: Patient | None = None) -> dict[str, np.ndarray]:
     return values
 
 
+#: The most memory a cohort may take (bytes): 4 GiB leaves room on a 16 GiB laptop or a Binder pod.
+MEMORY_BUDGET = 4 * 2**30
+
+
+def memory(n: int, days: float, steps_per_day: int = 2) -> int:
+    """Bytes a cohort of ``n`` men over ``days`` needs: each man's outputs once a day (kept)
+    and once more while they are checked, plus the drug levels once for all men."""
+    from .outputs import DRUG_LEVELS, PHYSIOLOGY
+
+    records = int(days) + 2
+    return 8 * (2 * n * records * len(PHYSIOLOGY) + records * len(DRUG_LEVELS) + int(days * steps_per_day + 2) * 12)
+
+
 def cohort(regimens=(), n: int = 1000, days: float = 365, seed=0, *, patient: Patient | str | None = None,
            steps_per_day: int = 2, parameters=None, compiled: bool | None = None):
     """Simulate ``n`` virtual patients under ``regimens``; returns an :class:`hpg.model.Result`
@@ -81,6 +94,11 @@ def cohort(regimens=(), n: int = 1000, days: float = 365, seed=0, *, patient: Pa
     base = check_patient(patient)
     days = check_days(days)
     parameters = _check_parameters(parameters)
+    need = memory(n, days, steps_per_day)
+    if need > MEMORY_BUDGET:
+        raise ValueError(f"a cohort of n={n!r} men over days={days:g} needs about {need / 2**30:.1f} GiB, more than the "
+                         f"{MEMORY_BUDGET / 2**30:g} GiB allowed; simulate fewer men or fewer days (n x days at most about "
+                         f"{int(MEMORY_BUDGET / memory(1, 1, steps_per_day)):,} man-days)")
     params = draw(int(n), seed, base)
     if _model._use_compiled(compiled):
         from . import _compiled

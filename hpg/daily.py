@@ -46,7 +46,7 @@ from .parameters import DEFAULT, Parameters
 from .parameters import check as _check_parameters
 
 __all__ = ["Constants", "Man", "Loop", "STATES", "constants", "man", "exposures", "fast_loop", "solve", "slow_rates",
-           "clinical_outputs", "untreated", "integrate", "schedule", "run", "run_scenario"]
+           "clinical_outputs", "untreated", "integrate", "schedule", "run", "run_scenario", "drug_effects"]
 
 STAGES = 6  # germ-cell compartments (hpg/parameters.py: "stages")
 STATES = ("Hc", "P", "Rd", "Ly", "S", *(f"X{k + 1}" for k in range(STAGES)), "Ep")
@@ -184,35 +184,37 @@ def man(patient: dict, c: Constants) -> Man:
 
 
 # --------------------------------------------------------------------------- drug exposure
-def exposures(regimens, times, horizon: float, parameters: Parameters = DEFAULT) -> tuple[list, dict]:
+def exposures(regimens, times, horizon: float, parameters: Parameters = DEFAULT, backend=_drugs.PLAIN) -> tuple:
     """What the drugs present at each of ``times`` (days, ascending) do to the axis: rows of
-    :data:`EXPOSURE` (exogenous T in ng/dL, ERalpha antagonist occupancy, aromatase
-    inhibition, hCG in LH equivalents, gonadorelin and its continuous part relative to
-    healthy GnRH), and every species' level by name."""
+    :data:`EXPOSURE` (:func:`drug_effects`), and every species' level by name."""
     c = constants(parameters)
-    levels = _drugs.levels(regimens, times, horizon, parameters)
-    zero = [0.0] * len(times)
-    continuous = list(zero)
+    levels = _drugs.levels(regimens, times, horizon, parameters, backend=backend)
+    zero = backend.zeros(len(times))
+    continuous = backend.zeros(len(times))
     for r in regimens:
         share = r.continuous_fraction(parameters)
         if share:
-            for i, level in enumerate(_drugs.levels([r], times, horizon, parameters)["gonadorelin"]):
-                continuous[i] += share * level
-    T_exo, enclomiphene, tamoxifen, desmethyl, anastrozole, hcg, gonadorelin = (
-        levels.get(name, zero) for name in
-        ("exogenous_T", "enclomiphene_effect", "tamoxifen", "N_desmethyltamoxifen", "anastrozole_effect", "hcg", "gonadorelin"))
-    rows = [
-        [
-            T_exo[i],
-            eq.er_alpha_antagonism(enclomiphene[i], c.K_enclomiphene, tamoxifen[i] + desmethyl[i], c.K_tamoxifen),
-            eq.aromatase_inhibition(anastrozole[i], c.IC50_anastrozole),
-            eq.hcg_lh_equivalents(hcg[i], c.hCG_max, c.K_hCG),
-            gonadorelin[i] / c.gonadorelin_ref,
-            continuous[i] / c.gonadorelin_ref,
-        ]
-        for i in range(len(times))
-    ]
-    return rows, levels
+            level = _drugs.levels([r], times, horizon, parameters, backend=backend)["gonadorelin"]
+            for i in range(len(continuous)):
+                continuous[i] += share * level[i]
+    columns = [levels.get(name, zero) for name in
+               ("exogenous_T", "enclomiphene_effect", "tamoxifen", "N_desmethyltamoxifen", "anastrozole_effect", "hcg", "gonadorelin")]
+    return backend.rows(drug_effects, columns + [continuous], c), levels
+
+
+def drug_effects(T_exo, enclomiphene, tamoxifen, desmethyltamoxifen, anastrozole, hcg, gonadorelin, continuous, c):
+    """The drug levels at one time (or at many, as arrays) as what the axis feels
+    (:data:`EXPOSURE`): exogenous T (ng/dL), ERalpha antagonist occupancy, aromatase
+    inhibition, hCG in LH equivalents, gonadorelin and its continuous part relative to
+    healthy GnRH."""
+    return (
+        T_exo,
+        eq.er_alpha_antagonism(enclomiphene, c.K_enclomiphene, tamoxifen + desmethyltamoxifen, c.K_tamoxifen),
+        eq.aromatase_inhibition(anastrozole, c.IC50_anastrozole),
+        eq.hcg_lh_equivalents(hcg, c.hCG_max, c.K_hCG),
+        gonadorelin / c.gonadorelin_ref,
+        continuous / c.gonadorelin_ref,
+    )
 
 
 # --------------------------------------------------------------------------- the fast loop
@@ -417,7 +419,7 @@ def integrate(s, u, steps, at, before, every, c, m, record, A, B, A1, B1, guess)
     return rows
 
 
-def schedule(regimens, days: float, steps_per_day: int, parameters: Parameters = DEFAULT):
+def schedule(regimens, days: float, steps_per_day: int, parameters: Parameters = DEFAULT, backend=_drugs.PLAIN):
     """The nodes of a run and what the drugs do at them.
 
     Nodes every ``1/steps_per_day`` day; a run that does not end on a node gets a last,
@@ -428,13 +430,15 @@ def schedule(regimens, days: float, steps_per_day: int, parameters: Parameters =
     if days - t_nodes[-1] > 1e-9:
         t_nodes.append(days)
     steps = [b - a for a, b in zip(t_nodes, t_nodes[1:])]
-    at, levels = exposures(regimens, t_nodes, days, parameters)
+    at, levels = exposures(regimens, t_nodes, days, parameters, backend)
     # Levels just before a node differ from those at it only for a drug that starts or stops
     # as a step (pulse-averaged gonadorelin); every other level is continuous.
     step_like = any(r._drug.pulse_averaged for r in regimens)
-    before = exposures(regimens, [t - 1e-9 for t in t_nodes], days, parameters)[0] if step_like else at
-    kept = [i for i in range(len(t_nodes)) if i % steps_per_day == 0 or i == len(t_nodes) - 1]
-    return t_nodes, steps, at, before, {name: [v[i] for i in kept] for name, v in levels.items()}, [t_nodes[i] for i in kept]
+    before = exposures(regimens, [t - 1e-9 for t in t_nodes], days, parameters, backend)[0] if step_like else at
+    kept = list(range(0, len(t_nodes), steps_per_day))
+    if kept[-1] != len(t_nodes) - 1:
+        kept.append(len(t_nodes) - 1)
+    return t_nodes, steps, at, before, {name: backend.take(v, kept) for name, v in levels.items()}, [t_nodes[i] for i in kept]
 
 
 def run(regimens, patient: dict, days: float, steps_per_day: int = 2, parameters: Parameters = DEFAULT):

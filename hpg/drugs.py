@@ -44,7 +44,7 @@ import functools
 import math
 import numbers
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from .parameters import DEFAULT, Parameters
 
@@ -577,53 +577,71 @@ class Infusion:
 
 
 # --------------------------------------------------------------------------- levels
-def levels(regimens, times, horizon: float, parameters: Parameters = DEFAULT, *, resolve_pulses: bool = False) -> dict:
-    """Every species' level at each of ``times`` (days, ascending), in its unit, as lists.
+def _superpose(times, dose_times, amounts, k, weight, total):
+    """Add ``weight * sum over doses d <= t of amount * exp(-k (t - d))`` to ``total`` at each
+    time, in one pass: the sum is carried from one time to the next by a decay factor and
+    each dose is added once. (hpg._compiled runs this same function compiled.)"""
+    amplitude, j, count = 0.0, 0, len(dose_times)
+    for i in range(len(times)):
+        t = times[i]
+        if i > 0:
+            amplitude *= math.exp(-k * (t - times[i - 1]))
+        while j < count and dose_times[j] <= t + _SAME_TIME:
+            amplitude += amounts[j] * math.exp(-k * max(t - dose_times[j], 0.0))
+            j += 1
+        total[i] += weight * amplitude
 
-    Doses add up by superposition of exponential modes. A pulse-averaged drug
-    (gonadorelin, cleared within minutes) is seen on the scale of days as the steady
-    level of its mean rate while it runs (``start <= t < stop``), unless
-    ``resolve_pulses`` (the pulse-level model) asks for every pulse.
+
+class Backend(NamedTuple):
+    """Where levels are stored: plain lists (:data:`PLAIN`), or NumPy arrays with the
+    superposition compiled (``hpg._compiled.BACKEND``). The arithmetic is the same."""
+
+    array: Callable  # a sequence of times as this backend's sequence
+    zeros: Callable  # n -> n zeros
+    superpose: Callable  # _superpose or its compiled twin
+    finish: Callable  # a total -> the same, negative round-off set to 0
+    rows: Callable  # (function, columns, *constants) -> rows of the function's outputs, one a time
+    take: Callable  # (sequence, indices) -> the entries at those indices
+
+
+def _plain_rows(function, columns, *constants):
+    return [list(function(*(column[i] for column in columns), *constants)) for i in range(len(columns[0]))]
+
+
+PLAIN = Backend(list, lambda n: [0.0] * n, _superpose, lambda total: [max(v, 0.0) for v in total], _plain_rows,
+                lambda values, indices: [values[i] for i in indices])
+
+
+def levels(regimens, times, horizon: float, parameters: Parameters = DEFAULT, *, resolve_pulses: bool = False,
+           backend: Backend = PLAIN) -> dict:
+    """Every species' level at each of ``times`` (days, ascending), in its unit.
+
+    Doses add up by superposition of exponential modes, all doses of a drug in one pass
+    per mode. A pulse-averaged drug (gonadorelin, cleared within minutes) is seen on the
+    scale of days as the steady level of its mean rate while it runs (``start <= t <
+    stop``), unless ``resolve_pulses`` (the pulse-level model) asks for every pulse.
     """
-    times = list(times)
-    out = {}
+    times = backend.array(times)
+    totals = {}  # by species: drugs can share one (every testosterone form gives exogenous_T)
     for drug in {r._drug.name: r._drug for r in regimens}.values():
         mine = [r for r in regimens if r._drug is drug]
+        averaged = drug.pulse_averaged and not resolve_pulses
+        doses = sorted((t, r.dose) for r in mine if not averaged and isinstance(r, Regimen) for t in r.dose_times(horizon))
         for species in drug.species_for(parameters):
             k, c = species.coefficients()
-            total = [0.0] * len(times)
-            doses, averaged = [], drug.pulse_averaged and not resolve_pulses
+            if species.name not in totals:
+                totals[species.name] = backend.zeros(len(times))
+            total = totals[species.name]
             for r in mine:
                 if averaged:
                     _add_step(total, times, r, horizon, k, c)
                 elif isinstance(r, Infusion):
                     _add_infusion(total, times, r, horizon, k, c)
-                else:
-                    doses += [(t, r.dose) for t in r.dose_times(horizon)]
             if doses:
-                doses.sort()
+                dose_times, amounts = backend.array([d[0] for d in doses]), backend.array([d[1] for d in doses])
                 for ki, ci in zip(k, c):
-                    for i, amplitude in enumerate(_superpose(times, doses, ki)):
-                        total[i] += ci * amplitude
-            # Drugs can share a species (every testosterone form gives exogenous_T): add them up.
-            earlier = out.get(species.name, [0.0] * len(times))
-            out[species.name] = [e + max(v, 0.0) for e, v in zip(earlier, total)]
-    return out
-
-
-def _superpose(times, doses, k):
-    """``sum over doses d <= t of amount * exp(-k (t - d))`` at each time, in one pass:
-    carried from one time to the next by a decay factor, each dose added once."""
-    amplitudes, amplitude, j, previous = [], 0.0, 0, None
-    for t in times:
-        if previous is not None:
-            amplitude *= math.exp(-k * (t - previous))
-        while j < len(doses) and doses[j][0] <= t + _SAME_TIME:
-            amplitude += doses[j][1] * math.exp(-k * max(t - doses[j][0], 0.0))
-            j += 1
-        amplitudes.append(amplitude)
-        previous = t
-    return amplitudes
+                    backend.superpose(times, dose_times, amounts, ki, ci, total)
+    return {name: backend.finish(total) for name, total in totals.items()}
 
 
 def _window(schedule, horizon: float) -> tuple[float, float]:

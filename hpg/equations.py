@@ -2,7 +2,7 @@
 
 This module is the model card in code. Every function takes floats and returns floats,
 uses arithmetic only (no branches, no library calls), and is written from three
-primitives:
+primitives (and ``sqrt``, a power of one half):
 
 ``brake(x, kappa, n)``
     ``(1 + kappa) / (1 + kappa x^n)``: a receptor-mediated brake, 1 when the signal ``x``
@@ -34,6 +34,7 @@ __all__ = [
     "brake",
     "rise",
     "hill",
+    "sqrt",
     "serum_testosterone",
     "free_testosterone",
     "estradiol",
@@ -66,27 +67,40 @@ __all__ = [
 EQUATIONS = []
 
 
-def equation(function):
-    """Register ``function`` as one of the model's equations (it is returned unchanged)."""
-    EQUATIONS.append(function)
-    return function
+def equation(tex: str):
+    """Register the function below as one of the model's equations, with its formula in LaTeX
+    (``function.tex``, printed by the model card); the function is returned unchanged."""
+
+    def register(function):
+        function.tex = tex
+        EQUATIONS.append(function)
+        return function
+
+    return register
 
 
 # --------------------------------------------------------------------------- primitives
-@equation
+@equation(r"\mathrm{brake}(x;\kappa,n) = \dfrac{1+\kappa}{1+\kappa x^{n}}")
 def brake(x, kappa, n):
     """Receptor brake: ``(1 + kappa) / (1 + kappa x^n)``; 1 at ``x = 1``, falls as ``x`` rises."""
     return (1.0 + kappa) / (1.0 + kappa * x**n)
 
 
-@equation
+@equation(r"\mathrm{rise}(x;K,n) = \dfrac{x^{n}(1+K^{n})}{x^{n}+K^{n}}")
 def rise(x, K, n):
     """Saturating response normalised to 1 at ``x = 1``: ``x^n (1 + K^n) / (x^n + K^n)``."""
     xn, Kn = x**n, K**n
     return xn * (1.0 + Kn) / (xn + Kn)
 
 
-@equation
+@equation(r"\sqrt{x} = x^{1/2}")
+def sqrt(x):
+    """Square root, as a power (symbolic and array arguments work; hpg._compiled maps it to the
+    processor's square root)."""
+    return x**0.5
+
+
+@equation(r"\mathrm{hill}(x;K,n) = \dfrac{x^{n}}{x^{n}+K^{n}}")
 def hill(x, K, n):
     """Share switched on: ``x^n / (x^n + K^n)`` (0 at ``x = 0``, 1/2 at ``x = K``)."""
     xn = x**n
@@ -94,14 +108,14 @@ def hill(x, K, n):
 
 
 # --------------------------------------------------------------------------- periphery
-@equation
+@equation(r"T = T_0\,u + T_\mathrm{exo}")
 def serum_testosterone(u, T_exo, T_0):
     """Serum total testosterone (ng/dL): the testes' output ``u`` (relative) times the
     healthy level ``T_0``, plus testosterone from a drug (ng/dL)."""
     return T_0 * u + T_exo
 
 
-@equation
+@equation(r"fT = \dfrac{2T}{b+\sqrt{b^{2}+4NT}},\quad b = N + \mathrm{SHBG} - T \;(\text{nmol/L})")
 def free_testosterone(T_nmol, shbg, albumin_term):
     """Free testosterone (nmol/L) by mass action with SHBG and albumin (vermeulen1999).
 
@@ -110,23 +124,23 @@ def free_testosterone(T_nmol, shbg, albumin_term):
     (:func:`albumin_binding`); the root is written as ``2T / (b + sqrt(b^2 + 4NT))``,
     which does not cancel."""
     b = albumin_term + shbg - T_nmol
-    return 2.0 * T_nmol / (b + (b * b + 4.0 * albumin_term * T_nmol) ** 0.5)
+    return 2.0 * T_nmol / (b + sqrt(b * b + 4.0 * albumin_term * T_nmol))
 
 
-@equation
+@equation(r"N = 1 + K_\mathrm{albumin}\,[\mathrm{albumin}]")
 def albumin_binding(albumin_g_per_L, K_albumin, albumin_molar_mass):
     """The albumin term ``N = 1 + K_albumin [albumin]`` of :func:`free_testosterone`
     (albumin in g/L, ``K_albumin`` in L/mol)."""
     return 1.0 + K_albumin / albumin_molar_mass * albumin_g_per_L
 
 
-@equation
+@equation(r"a = a_\mathrm{man}\,(\mathrm{BMI}/\mathrm{BMI}_0)^{\alpha}")
 def aromatase_activity(aromatase, bmi, bmi_0, exponent):
     """Aromatase activity relative to a healthy man: grows with body-mass index."""
     return aromatase * (bmi / bmi_0) ** exponent
 
 
-@equation
+@equation(r"e = r_{E_2} + (1-r_{E_2})\,a\,(1-I_A)\,T/T_0")
 def estradiol(T_rel, activity, inhibition, residual):
     """Serum estradiol (relative): a share ``residual`` not made from circulating
     testosterone, plus aromatisation of testosterone (``T_rel`` = T / T_0) by the
@@ -134,7 +148,7 @@ def estradiol(T_rel, activity, inhibition, residual):
     return residual + (1.0 - residual) * activity * (1.0 - inhibition) * T_rel
 
 
-@equation
+@equation(r"y = \dfrac{2e}{1+e+a_\mathrm{ER}}")
 def er_alpha_signal(e, antagonist):
     """Estrogen-receptor-alpha signal: estradiol's share of receptor occupancy, 1 at
     baseline, when a SERM competes with an occupancy ``antagonist`` (relative to
@@ -143,20 +157,20 @@ def er_alpha_signal(e, antagonist):
 
 
 # --------------------------------------------------------------------------- hypothalamus
-@equation
+@equation(r"a_T = \mathrm{brake}(fT/fT_0;\kappa_T,2)")
 def androgen_brake(free_T_rel, kappa_T):
     """The androgen-receptor brake on the GnRH pulse generator (free T relative to the
     healthy man's)."""
-    return brake(free_T_rel, kappa_T, n=2.0)
+    return brake(free_T_rel, kappa_T, n=2)
 
 
-@equation
+@equation(r"a_E = \mathrm{brake}(y;\kappa_E,2)")
 def estrogen_brake(er_signal, kappa_E):
     """The estrogen-receptor-alpha brake on the GnRH pulse generator."""
-    return brake(er_signal, kappa_E, n=2.0)
+    return brake(er_signal, kappa_E, n=2)
 
 
-@equation
+@equation(r"G = D\,H_c\,a_T\,a_E")
 def gnrh(drive, hypothalamic_capacity, androgen, estrogen):
     """Mean GnRH output (relative): the man's drive, his hypothalamic capacity, and the
     two feedback brakes."""
@@ -164,56 +178,56 @@ def gnrh(drive, hypothalamic_capacity, androgen, estrogen):
 
 
 # --------------------------------------------------------------------------- pituitary
-@equation
+@equation(r"q = (G+g)(1-R_d)")
 def gnrh_receptor_stimulus(G, gonadorelin, desensitised):
     """What the gonadotropes' GnRH receptors see: endogenous GnRH plus gonadorelin (both
     relative to healthy mean GnRH), on the share of receptors not desensitised."""
     return (G + gonadorelin) * (1.0 - desensitised)
 
 
-@equation
+@equation(r"\sigma = \mathrm{rise}(q;K_\mathrm{GnRH},1.5)")
 def gonadotrope_response(q, K_GnRH):
     """Gonadotrope synthesis in response to the receptor stimulus ``q``."""
     return rise(q, K_GnRH, n=1.5)
 
 
-@equation
+@equation(r"\mathrm{LH} = p\,P\,\sigma\,\mathrm{brake}(y;\kappa_{PE},1)")
 def lh_secretion(pituitary, capacity, response, er_signal, kappa_PE):
     """LH (relative): the man's pituitary, its capacity, its response to GnRH, and
     estradiol's direct pituitary brake."""
-    return pituitary * capacity * response * brake(er_signal, kappa_PE, n=1.0)
+    return pituitary * capacity * response * brake(er_signal, kappa_PE, n=1)
 
 
-@equation
+@equation(r"\mathrm{FSH} = \mathrm{LH}\,\mathrm{brake}(\mathrm{InhB};\kappa_I,1)")
 def fsh_secretion(lh, inhibin, kappa_I):
     """FSH (relative): made by the same cells under the same drive as LH
     (:func:`lh_secretion`), with one more brake, inhibin B."""
-    return lh * brake(inhibin, kappa_I, n=1.0)
+    return lh * brake(inhibin, kappa_I, n=1)
 
 
-@equation
+@equation(r"k_\mathrm{on} = k_\mathrm{desens}\,\mathrm{hill}(g_c;K_\mathrm{desens},4)")
 def desensitisation_rate(continuous, desens_on, desens_K):
     """Rate (1/day) at which continuous (non-pulsatile) GnRH-receptor exposure
     desensitises the receptor."""
-    return desens_on * hill(continuous, desens_K, n=4.0)
+    return desens_on * hill(continuous, desens_K, n=4)
 
 
 # --------------------------------------------------------------------------- testis
-@equation
+@equation(r"x = \mathrm{LH} + h")
 def lh_receptor_stimulus(lh, hcg):
     """Stimulus of the Leydig cells' LH/hCG receptor: LH plus hCG in LH equivalents."""
     return lh + hcg
 
 
-@equation
+@equation(r"u = \ell\,L_y\,\bigl(b_0 + (1-b_0)\,\mathrm{rise}(x;K_\mathrm{Leydig}\rho,2)\bigr)")
 def leydig_output(leydig, capacity, x, K, basal):
     """Leydig testosterone output ``u`` (relative; also intratesticular testosterone):
     a basal share that needs no LH plus a share that rises with the receptor stimulus
     ``x``; ``K`` is ``K_Leydig`` times the man's Leydig reserve."""
-    return leydig * capacity * (basal + (1.0 - basal) * rise(x, K, n=2.0))
+    return leydig * capacity * (basal + (1.0 - basal) * rise(x, K, n=2))
 
 
-@equation
+@equation(r"\mathrm{InhB} = s\,S\,(1 - w + w\,X_\mathrm{late})")
 def inhibin_b(sertoli, support, late_germ_rel, germ_share):
     """Inhibin B (relative): made by Sertoli cells in proportion to their support, a
     share of it only in the presence of late germ cells (``late_germ_rel``, relative to
@@ -221,54 +235,54 @@ def inhibin_b(sertoli, support, late_germ_rel, germ_share):
     return sertoli * support * (1.0 - germ_share + germ_share * late_germ_rel)
 
 
-@equation
+@equation(r"S_\infty = w_F\,\mathrm{rise}(\mathrm{FSH};K_\mathrm{FSH},1) + (1-w_F)\,\mathrm{rise}(u;K_\mathrm{ITT},1)")
 def sertoli_target(fsh, itt, weight_FSH, K_FSH, K_ITT):
     """The level towards which Sertoli support moves: FSH's share and intratesticular
     testosterone's share, each saturating."""
-    return weight_FSH * rise(fsh, K_FSH, n=1.0) + (1.0 - weight_FSH) * rise(itt, K_ITT, n=1.0)
+    return weight_FSH * rise(fsh, K_FSH, n=1) + (1.0 - weight_FSH) * rise(itt, K_ITT, n=1)
 
 
-@equation
+@equation(r"\lambda = \lambda_\mathrm{max}\,\bigl(1-\mathrm{hill}(S;K_\lambda,4)\bigr)")
 def germ_cell_loss(support, loss_max, loss_K):
     """Extra loss rate (1/day) of late germ cells when Sertoli support fails."""
-    return loss_max * (1.0 - hill(support, loss_K, n=4.0))
+    return loss_max * (1.0 - hill(support, loss_K, n=4))
 
 
-@equation
+@equation(r"V = 1 - w_V + w_V\,M\,s")
 def testis_volume(germ_mass_rel, sertoli, germ_share):
     """Testis volume (relative): a fixed part and the germ-cell compartments."""
     return 1.0 - germ_share + germ_share * germ_mass_rel * sertoli
 
 
 # --------------------------------------------------------------------------- slow capacities
-@equation
+@equation(r"C_\infty = c_\mathrm{floor} + (1-c_\mathrm{floor})\,\mathrm{rise}(a;\kappa_C,1)")
 def capacity_target(activity, floor, kappa):
     """Capacity towards which a tissue adapts at a given activity ("use it or lose it"):
     ``floor`` after indefinite silence, 1 at healthy activity, at most ``1 + kappa``
     above the floor's share."""
-    return floor + (1.0 - floor) * rise(activity, kappa, n=1.0)
+    return floor + (1.0 - floor) * rise(activity, kappa, n=1)
 
 
-@equation
+@equation(r"k = k_0 + k_1 a")
 def adaptation_rate(activity, k0, k1):
     """Rate (1/day) at which a capacity moves to its target: faster when the tissue is active."""
     return k0 + k1 * activity
 
 
 # --------------------------------------------------------------------------- drug actions
-@equation
+@equation(r"a_\mathrm{ER} = \dfrac{[\mathrm{enclomiphene}]}{K_\mathrm{en}} + \dfrac{[\mathrm{tamoxifen}]+[\mathrm{NDM}]}{K_\mathrm{tam}}")
 def er_alpha_antagonism(enclomiphene, K_enclomiphene, tamoxifen_total, K_tamoxifen):
     """ERalpha occupancy by SERMs relative to baseline estradiol's (levels in ng/mL)."""
     return enclomiphene / K_enclomiphene + tamoxifen_total / K_tamoxifen
 
 
-@equation
+@equation(r"I_A = \dfrac{[\mathrm{anastrozole}]}{[\mathrm{anastrozole}] + IC_{50}}")
 def aromatase_inhibition(anastrozole, IC50):
     """Share of aromatase activity blocked by anastrozole (ng/mL)."""
     return anastrozole / (anastrozole + IC50)
 
 
-@equation
+@equation(r"h = h_\mathrm{max}\dfrac{[\mathrm{hCG}]}{[\mathrm{hCG}] + K_\mathrm{hCG}}")
 def hcg_lh_equivalents(hcg, hCG_max, K_hCG):
     """hCG (IU/L) as LH-receptor stimulus, in units of healthy LH."""
     return hCG_max * hcg / (hcg + K_hCG)

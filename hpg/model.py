@@ -115,6 +115,10 @@ class Result(Outputs):
 
 def _checked(values: dict, what: str) -> dict:
     """``values`` as float arrays, or :class:`SolverError` if any is non-finite or negative."""
+    if all(np.ndim(array) == 1 for array in values.values()):  # one man: one check of every series at once
+        stacked = np.array(list(values.values()), dtype=float)
+        if np.isfinite(stacked).all() and (stacked >= 0).all():
+            return dict(zip(values, stacked))
     out = {}
     for name, array in values.items():
         array = np.asarray(array, dtype=float)

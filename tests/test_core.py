@@ -271,3 +271,21 @@ def test_the_calibration_writes_a_data_file_not_source(tmp_path):
     assert data["parameters"]["kappa_T"] == 0.6123 and data["presets"]["aging"]["gnrh_drive"] == 0.9
     assert data["parameters"]["K_ITT"] == DEFAULT["K_ITT"]  # the rest unchanged
     assert DEFAULT["kappa_T"] != 0.6123  # nothing written into the package
+
+
+def test_a_cohort_states_its_memory_and_refuses_one_over_budget():
+    assert hpg.cohorts.memory(1000, 730) < 300 * 2**20
+    with pytest.raises(ValueError, match=r"n=100000 men over days=730 needs about 17\.\d GiB"):
+        hpg.cohort([], n=100000, days=730)
+
+
+def test_drugs_that_share_a_species_add_up():
+    both = [R("testosterone_enanthate", 200, every=7), R("testosterone_gel", 50, every=1)]
+    levels = hpg.drugs.levels(both, [10.0, 20.0], 30)["exogenous_T"]
+    alone = [hpg.drugs.levels([r], [10.0, 20.0], 30)["exogenous_T"] for r in both]
+    assert levels == pytest.approx([a + b for a, b in zip(*alone)], rel=1e-12)
+    both = [R("clomiphene", 25, every=1), R("enclomiphene", 25, every=1)]
+    for compiled in (True, False):
+        res = hpg.simulate(both, days=10, compiled=compiled)
+        parts = sum(hpg.simulate(r, days=10, compiled=compiled)["enclomiphene"] for r in both)
+        assert np.allclose(res["enclomiphene"], parts, rtol=1e-12)
