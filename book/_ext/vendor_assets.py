@@ -24,6 +24,13 @@ ASSETS = {
     "@fortawesome/fontawesome-free/LICENSE.txt": "html-manager/FONTAWESOME-LICENSE.txt",
     "mathjax/es5": "mathjax",
     "mathjax/LICENSE": "mathjax/LICENSE",
+    # The lab page only (book/front/lab.md): Python in a Web Worker, and its charts.
+    **{f"pyodide/{name}": f"pyodide/{name}" for name in (
+        "pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json", "package.json",
+    )},
+    "uplot/dist/uPlot.iife.min.js": "uplot/uPlot.iife.min.js",
+    "uplot/dist/uPlot.min.css": "uplot/uPlot.min.css",
+    "uplot/LICENSE": "uplot/LICENSE",
 }
 # The widget manager's icon fonts (webpack-hashed names), fetched from beside embed-amd.js.
 FONTS = ("*.woff2", "*.woff", "*.ttf", "*.eot", "*.svg")
