@@ -26,6 +26,7 @@ hpg.cohorts      documented parameter distributions, cohorts run in parallel
 hpg.pulses       the pulse-level model; Cluster pulse detection
 hpg.calibration  what the calibration fits, to which published rows (the in-sample rows)
 hpg.arguments    the one rule for numbers every public function takes
+hpg.lab          the browser lab's entry point (JSON in, JSON out) and links into the lab
 hpg.labs         laboratory panels in conventional and SI units with reference ranges (case files)
 hpg.sbml         the daily model as SBML (export), generated from the same equations, for COPASI or tellurium
 hpg.leydig       inside the Leydig cell: LHCGR -> cAMP -> PKA -> StAR -> testosterone, minute by minute
@@ -44,7 +45,7 @@ import importlib
 
 from ._version import __version__
 
-_SUBMODULES = ("arguments", "calibration", "checks", "cohorts", "daily", "drugs", "equations", "labs", "leydig", "model", "outputs",
+_SUBMODULES = ("arguments", "calibration", "checks", "cohorts", "daily", "drugs", "equations", "lab", "labs", "leydig", "model", "outputs",
                "parameters", "patients", "plots", "pulses", "sbml", "toy", "units", "validation", "widgets")
 # The public API of DESIGN.md section 3: name -> module that defines it (imported on first use).
 _API = {
