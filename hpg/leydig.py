@@ -19,7 +19,7 @@ Gs and adenylyl cyclase
     ``a = R O (1 + K_AC) / (R O + K_AC)``, the fraction of cyclase activated
     (1 when every receptor of a normal cell is occupied). ``K_AC`` is large, so
     cAMP keeps rising with occupancy far beyond the point where testosterone
-    has saturated (mendelson1975).
+    has saturated (catt1973).
 
 cAMP and phosphodiesterase
     ``dc/dt = k_PDE (c_max a - c)``, with ``c`` in units of the cAMP level that

@@ -10,7 +10,7 @@ Hypothalamus
     and fires a pulse when it reaches a gamma-distributed threshold (mean 1,
     shape ``pulse_interval_shape``), so intervals are irregular and lengthen
     when testosterone rises: ``aT`` is the daily model's androgen-receptor brake
-    (finkelstein1991: testosterone slows the generator). Each pulse is a
+    (assumed: testosterone slows the generator). Each pulse is a
     ``pulse_burst``-minute burst whose size is ``gnrh_drive * Hc * aE`` times a
     log-normal factor (mean 1); ``aE`` is the estrogen-receptor brake, so
     estradiol shrinks pulses. Frequency times size is the daily model's GnRH

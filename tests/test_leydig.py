@@ -27,7 +27,7 @@ def test_baseline_is_one():
 
 # --------------------------------------------------------------------------- spare receptors
 def test_spare_receptors_testosterone_saturates_at_a_few_percent_occupancy():
-    """mendelson1975: maximal testosterone at low occupancy, while cAMP keeps rising."""
+    """catt1973: maximal testosterone at low occupancy, while cAMP keeps rising."""
     curve = leydig.dose_response(np.geomspace(0.1, 1e6, 400))
     T, occ, cAMP = curve["testosterone"], curve["occupancy"], curve["cAMP"]
     T_max = leydig.steady_state(lh=1e6)["testosterone"]
