@@ -47,6 +47,29 @@ LABELS = {
 }
 
 
+# ----------------------------------------------------------------------------- output metadata
+# Every read of the package's tables about outputs (names, units, reference ranges) is here.
+def _label(name: str) -> str:
+    """How an output is named on an axis and in alt text."""
+    return LABELS.get(name, name)
+
+
+def _convert(name: str, values, units: str):
+    """``values`` of output ``name`` in the unit system ``units``: (values, unit)."""
+    from .units import convert
+
+    return convert(name, values, units)
+
+
+def _reference(name: str, units: str):
+    """The healthy range of an output in ``units`` as (low, high or None), or None if it has none."""
+    from .validation import REFERENCE_RANGES
+
+    if name not in REFERENCE_RANGES:
+        return None
+    low, high, _ = REFERENCE_RANGES[name]
+    return _convert(name, low, units)[0], (_convert(name, high, units)[0] if high is not None else None)
+
 
 def _axes(ax, figsize):
     import matplotlib.pyplot as plt
@@ -70,14 +93,11 @@ def figure_html(fig, alt: str, *, dpi: int = 96, compact: bool = False) -> str:
     line art); the static site's precomputed figures use it, live redraws do not
     (it costs 20-50 ms).
     """
-    import base64
-    import html
     import io
 
     import matplotlib.pyplot as plt
 
-    if not isinstance(alt, str) or not alt.strip():
-        raise ValueError(f"alt must be a text describing the figure, got {alt!r}")
+    _check_alt(alt)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi)
     plt.close(fig)
@@ -89,8 +109,35 @@ def figure_html(fig, alt: str, *, dpi: int = 96, compact: bool = False) -> str:
         buffer = io.BytesIO()
         image.save(buffer, format="PNG", optimize=True)
         data = buffer.getvalue()
+    return png_html(data, alt)
+
+
+def png_html(data: bytes, alt: str) -> str:
+    """PNG bytes as an ``<img>`` element with alt text."""
+    import base64
+    import html
+
+    _check_alt(alt)
     encoded = base64.b64encode(data).decode("ascii")
     return f'<img src="data:image/png;base64,{encoded}" alt="{html.escape(alt, quote=True)}" style="max-width: 100%">'
+
+
+def _check_alt(alt) -> None:
+    if not isinstance(alt, str) or not alt.strip():
+        raise ValueError(f"alt must be a text describing the figure, got {alt!r}")
+
+
+def _steady_top(ax) -> None:
+    """Start the y axis at 0 and end it on a round value at or above the autoscaled top
+    (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 x 10^k): neighbouring settings of an explorer then
+    share their axes, which a live explorer draws only once (hpg.widgets.canvas)."""
+    import math
+
+    top = ax.get_ylim()[1]
+    if top > 0 and math.isfinite(top):
+        power = 10.0 ** math.floor(math.log10(top))
+        top = next(m * power for m in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10) if m * power >= top * (1 - 1e-9))
+    ax.set_ylim(0, top)
 
 
 def plot_toy(result, ax=None, *, title: str | None = None, figsize=(6.4, 3.6)):
@@ -111,7 +158,7 @@ def plot_toy(result, ax=None, *, title: str | None = None, figsize=(6.4, 3.6)):
     ax.set_xlabel("time (arbitrary units)")
     ax.set_ylabel("level / set point")
     ax.set_xlim(result.t[0], result.t[-1])
-    ax.set_ylim(bottom=0)
+    _steady_top(ax)
     ax.legend(loc="lower right", frameon=False)
     if title:
         ax.set_title(title)
@@ -124,10 +171,26 @@ def _runs(results) -> dict:
     from .model import Result
 
     if isinstance(results, Result):
-        return {"": results}
-    if isinstance(results, dict) and results and all(isinstance(r, Result) for r in results.values()):
-        return dict(results)
-    raise TypeError(f"results must be an hpg Result or a non-empty dict of label -> Result, got {type(results).__name__}")
+        runs = {"": results}
+    elif isinstance(results, dict) and results and all(isinstance(r, Result) for r in results.values()):
+        runs = dict(results)
+    else:
+        raise TypeError(f"results must be an hpg Result or a non-empty dict of label -> Result, got {type(results).__name__}")
+    for label, result in runs.items():
+        _single(result, f"results[{label!r}]" if label else "results")
+    return runs
+
+
+def _single(result, argument: str) -> None:
+    """A clear error if ``result`` is a virtual cohort (one row per patient), not one run."""
+    import numpy as np
+
+    name = next(iter(result.outputs), None)
+    if name is not None and np.ndim(result[name]) == 2:
+        raise TypeError(
+            f"{argument} is a virtual cohort of {np.shape(result[name])[0]} patients (from hpg.cohort), and this "
+            "function draws single runs: draw a cohort with plots.cohort_bands and describe it with plots.describe_cohort"
+        )
 
 
 def _outputs(outputs, result) -> tuple[str, ...]:
@@ -164,8 +227,6 @@ def time_course(results, outputs=("T", "LH"), *, units: str = "conventional", re
     (``hpg.validation.REFERENCE_RANGES``); ``treatment=(start, stop)`` (days) marks the treatment window.
     Time is in days for runs up to 120 days and in weeks beyond.
     """
-    from .units import convert
-
     runs = _runs(results)
     first = next(iter(runs.values()))
     outputs = _outputs(outputs, first)
@@ -174,7 +235,7 @@ def time_course(results, outputs=("T", "LH"), *, units: str = "conventional", re
         unit = None
         for i, (label, result) in enumerate(runs.items()):
             t, t_unit = _time_axis(result)
-            y, unit = convert(name, result[name], units)
+            y, unit = _convert(name, result[name], units)
             ax.plot(t, y, color=PALETTE[i], linestyle=LINESTYLES[i], linewidth=2, label=label or None)
         _decorate(ax, name, unit, units, reference, treatment, t_unit)
     axes[-1].set_xlabel(f"time ({t_unit}s)")
@@ -198,13 +259,9 @@ def _panels(n: int, figsize):
 
 
 def _decorate(ax, name, unit, units, reference, treatment, t_unit):
-    from .units import convert
-    from .validation import REFERENCE_RANGES
-
-    if reference and name in REFERENCE_RANGES:
-        low, high, _ = REFERENCE_RANGES[name]
-        low = convert(name, low, units)[0]
-        high = convert(name, high, units)[0] if high is not None else None
+    healthy = _reference(name, units) if reference else None
+    if healthy is not None:
+        low, high = healthy
         if high is None:
             ax.axhline(low, color="0.45", linestyle=":", linewidth=1)
         else:
@@ -213,21 +270,19 @@ def _decorate(ax, name, unit, units, reference, treatment, t_unit):
         start, stop = treatment
         scale = _PER_DAY[t_unit]
         ax.axvspan(start * scale, stop * scale, facecolor="none", edgecolor="0.75", hatch="//", linewidth=0, zorder=0)
-    ax.set_ylabel(f"{LABELS.get(name, name)}\n({unit})", fontsize="small")
-    ax.set_ylim(bottom=0)
+    ax.set_ylabel(f"{_label(name)}\n({unit})", fontsize="small")
     ax.margins(x=0)
+    _steady_top(ax)
 
 
 def describe(results, outputs=("T", "LH"), *, units: str = "conventional", treatment=None) -> str:
     """Alt text for :func:`time_course` with the same arguments: for each run and output,
     where it starts, its lowest and highest values (and when) and where it ends."""
-    from .units import convert
-
     runs = _runs(results)
     first = next(iter(runs.values()))
     outputs = _outputs(outputs, first)
     t, t_unit = _time_axis(first)
-    names = " and ".join(LABELS.get(n, n) for n in outputs)
+    names = " and ".join(_label(n) for n in outputs)
     parts = [f"Line chart of {names} over {_fmt(t[-1])} {t_unit}s"
              + (f", {len(runs)} runs compared" if len(runs) > 1 else "") + "."]
     if treatment is not None:
@@ -235,10 +290,10 @@ def describe(results, outputs=("T", "LH"), *, units: str = "conventional", treat
     for label, result in runs.items():
         t, _ = _time_axis(result)
         for name in outputs:
-            y, unit = convert(name, result[name], units)
+            y, unit = _convert(name, result[name], units)
             lo, hi = int(y.argmin()), int(y.argmax())
             who = f"{label}: " if label else ""
-            what = LABELS.get(name, name)
+            what = _label(name)
             parts.append(
                 f"{who}{what if what[1:2].isupper() else what[0].upper() + what[1:]} ({unit}) starts at {_fmt(y[0])}, lowest {_fmt(y[lo])} at "
                 f"{t_unit} {_fmt(t[lo])}, highest {_fmt(y[hi])} at {t_unit} {_fmt(t[hi])}, ends at {_fmt(y[-1])}."
@@ -250,9 +305,7 @@ def describe(results, outputs=("T", "LH"), *, units: str = "conventional", treat
 def _band(result, name, units, band):
     import numpy as np
 
-    from .units import convert
-
-    values, unit = convert(name, result[name], units)
+    values, unit = _convert(name, result[name], units)
     if np.ndim(values) != 2:
         raise ValueError(f"results must come from hpg.cohort (one row per patient); {name} has shape {np.shape(values)}")
     low, mid, high = np.percentile(values, [band[0], 50, band[1]], axis=0)
@@ -297,7 +350,7 @@ def describe_cohort(result, outputs=("T",), *, units: str = "conventional", band
     for name in outputs:
         low, mid, high, unit = _band(result, name, units, band)
         k = int(mid.argmin())
-        what = LABELS.get(name, name)
+        what = _label(name)
         parts.append(
             f"{what if what[1:2].isupper() else what[0].upper() + what[1:]} ({unit}): median {_fmt(mid[0])} (band {_fmt(low[0])}-{_fmt(high[0])}) at the start, "
             f"lowest median {_fmt(mid[k])} (band {_fmt(low[k])}-{_fmt(high[k])}) at {t_unit} {_fmt(t[k])}, "

@@ -1,0 +1,128 @@
+"""The live face of an explorer: controls that redraw the current setting in a running kernel.
+
+Only the setting shown is drawn: the face appears as soon as its first figure is ready, and
+each change draws one figure, over the kept background of the last one when the axes have not
+changed (:mod:`hpg.widgets.canvas`). Pages already drawn are kept (the last
+:data:`KEEP_PAGES`), so going back to a setting costs nothing, and a ``grid_only`` control's
+settings are each drawn once.
+
+While a slider is dragged, intermediate positions are dropped by the front end itself:
+ipywidgets sends a new value only once the kernel has finished with the previous one, and
+then only the latest, so the last position always wins and the kernel never falls behind.
+"""
+from __future__ import annotations
+
+import html
+from collections import OrderedDict
+
+from .canvas import Canvas
+from .controls import Slider
+from .static_face import control_widget, header
+
+__all__ = ["KEEP_PAGES", "LIVE_FOOTER", "LiveFace"]
+
+#: Pages (note and figure) kept per explorer.
+KEEP_PAGES = 128
+#: The sentence under a live explorer.
+LIVE_FOOTER = "Live: every change reruns the model."
+
+
+def live_widget(control, value):
+    """The kernel-linked widget of a control at ``value``: a continuous slider over the grid's
+    span in steps of ``step`` (grid values only for ``grid_only``), as on the static face
+    for a Choice."""
+    import math
+
+    import ipywidgets as w
+
+    if not isinstance(control, Slider) or control.grid_only:
+        return control_widget(control, value)
+    decimals = max(0, -math.floor(math.log10(control.step) + 1e-9))
+    return w.FloatSlider(
+        value=value, min=control.grid[0], max=control.grid[-1], step=control.step, description=control.description,
+        readout_format=f".{decimals}f", continuous_update=True, style={"description_width": "initial"},
+        layout=w.Layout(width="min(100%, 34rem)"),
+    )
+
+
+class LiveFace:
+    """The live face of ``explorer``, starting at ``values``.
+
+    Attributes: ``widget`` (the face), ``controls`` ({name: widget}), ``preset`` (the list of
+    presets, or None), ``output`` (the HTML widget showing the page), ``pages`` (the kept
+    pages, by setting) and ``canvas`` (what draws the figures)."""
+
+    def __init__(self, explorer, values: dict):
+        import ipywidgets as w
+
+        self.explorer = explorer
+        self.canvas = Canvas(dpi=explorer.dpi)
+        self.pages: OrderedDict[tuple, str] = OrderedDict()
+        self.controls = {n: live_widget(c, values[n]) for n, c in explorer.controls.items()}
+        self.output = w.HTML(self._page(self.values()))
+        self.preset = None
+        self._holding = False
+        children = list(self.controls.values())
+        if explorer.presets:
+            self.preset = w.Dropdown(options=[("(choose a study's setting)", None), *[(k, k) for k in explorer.presets]],
+                                     value=None, description="Preset", style={"description_width": "initial"})
+            self.preset.observe(self._on_preset, names="value")
+            children.insert(0, self.preset)
+        for control in self.controls.values():
+            control.observe(self.redraw, names="value")
+        footer = w.HTML(f'<p class="hpg-explorer-footer">{LIVE_FOOTER}</p>')
+        self.widget = w.VBox([*header(explorer.title), *children, self.output, footer])
+
+    def values(self) -> dict:
+        """The setting the controls show now."""
+        return {name: widget.value for name, widget in self.controls.items()}
+
+    def set(self, **values):
+        """Move several controls at once, then redraw once."""
+        self._holding = True
+        try:
+            for name, value in values.items():
+                self.controls[name].value = value
+        finally:
+            self._holding = False
+        self.redraw()
+
+    def redraw(self, change=None):
+        """Show the page of the current setting (drawn now unless kept)."""
+        if self._holding:
+            return
+        values = self.values()
+        try:
+            self.output.value = self._page(values)
+        except Exception as error:  # noqa: BLE001 - show the reason in the explorer, not in a hidden log
+            self.output.value = f'<p class="hpg-explorer-error" role="alert">Could not draw this setting: {html.escape(str(error))}</p>'
+        if self.preset is not None and self.preset.value is not None and self.preset.value not in self.explorer.studies(values):
+            self.preset.value = None  # the controls have left the study's setting
+
+    def _page(self, values: dict) -> str:
+        key = tuple(values[n] for n in self.explorer.controls)
+        if key in self.pages:
+            self.pages.move_to_end(key)
+            return self.pages[key]
+        from ..plots import png_html
+
+        figure, alt = self.explorer.figure(**values)
+        image = png_html(self.canvas.png(figure), alt)
+        _close(figure)
+        page = self.pages[key] = self.explorer.page(values, image)
+        if len(self.pages) > KEEP_PAGES:
+            self.pages.popitem(last=False)
+        return page
+
+    def _on_preset(self, change):
+        if change["new"] is not None:
+            self.set(**self.explorer.presets[change["new"]])
+
+
+def _close(figure) -> None:
+    """Forget a figure made with pyplot (a bare Figure needs nothing)."""
+    import sys
+
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        pyplot.close(figure)
