@@ -11,8 +11,15 @@ that a screen reader hears what the figure shows at every setting.
 
 Hormones are shown in conventional units by default; ``units="SI"`` switches
 every panel at once (:mod:`hpg.units`).
+
+A live explorer redraws one figure many times: inside :func:`redrawing`, the figure functions
+update the figure they made on the previous call (same panels, untouched since) instead of
+making a new one, which saves most of the time of making it (the axes).
 """
 from __future__ import annotations
+
+import contextlib
+import contextvars
 
 # Okabe-Ito colours, in the order used for successive curves.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
@@ -27,6 +34,8 @@ __all__ = [
     "describe_cohort",
     "figure_html",
     "plot_toy",
+    "png_html",
+    "redrawing",
     "time_course",
 ]
 
@@ -71,17 +80,109 @@ def _reference(name: str, units: str):
     return _convert(name, low, units)[0], (_convert(name, high, units)[0] if high is not None else None)
 
 
+# ----------------------------------------------------------------------------- figures, new or kept
+_KEPT: contextvars.ContextVar[dict | None] = contextvars.ContextVar("hpg_plots_kept", default=None)
+
+
+@contextlib.contextmanager
+def redrawing(kept: dict):
+    """Within this context, :func:`time_course`, :func:`cohort_bands` and :func:`plot_toy`
+    update a figure they made on an earlier call in the same context (``kept`` remembers it),
+    if it has the same panels and nothing has changed it since, instead of making a new one.
+    The figure returned is then the same object as before, redrawn: for a caller that shows
+    one figure at a time (a live explorer), never for one that keeps its figures."""
+    token = _KEPT.set(kept)
+    try:
+        yield kept
+    finally:
+        _KEPT.reset(token)
+
+
+class _Kept:
+    """A figure made within :func:`redrawing`, and what it looked like when it was returned."""
+
+    def __init__(self, fig, axes):
+        self.fig, self.axes, self.sealed = fig, axes, None
+
+    def seal(self) -> None:
+        self.sealed = _fingerprint(self.fig)
+
+    def reusable(self) -> bool:
+        return self.sealed is not None and _fingerprint(self.fig) == self.sealed
+
+    def wipe(self) -> None:
+        """Back to empty panels, as new: no artists, no titles, limits to be found again."""
+        from matplotlib.transforms import Bbox
+
+        self.sealed = None
+        for ax in self.axes:
+            for artist in [*ax.lines, *ax.collections, *ax.patches, *ax.texts]:
+                artist.remove()
+            if ax.get_legend() is not None:
+                ax.get_legend().remove()
+            ax.set_title("")
+            ax.set_xlabel("")
+            ax.set_ylabel("")
+            ax.set_prop_cycle(None)
+            ax.dataLim.set_points(Bbox.null().get_points())
+            ax.ignore_existing_data_limits = True
+            ax.set_autoscale_on(True)
+
+
+def _fingerprint(fig) -> tuple:
+    """What a caller could have changed in a figure after a figure function returned it."""
+    def axes(ax):
+        return (len(ax.get_children()), tuple(ax.get_position().bounds), ax.get_xlim(), ax.get_ylim(),
+                ax.get_autoscalex_on(), ax.get_autoscaley_on(), ax.get_xscale(), ax.get_yscale(),
+                tuple(ax.get_title(loc) for loc in ("left", "center", "right")), ax.get_xlabel(), ax.get_ylabel(),
+                id(ax.get_legend()), ax.axison, ax.get_facecolor(),
+                *(repr(sorted(x.get_tick_params(which=w).items())) for x in (ax.xaxis, ax.yaxis) for w in ("major", "minor")),
+                *(id(f) for x in (ax.xaxis, ax.yaxis) for f in (x.get_major_locator(), x.get_major_formatter(),
+                                                                x.get_minor_locator(), x.get_minor_formatter())))
+
+    return (tuple(fig.get_size_inches()), len(fig.get_children()), fig.get_facecolor(),
+            tuple(vars(fig.subplotpars).items()), tuple(axes(ax) for ax in fig.axes))
+
+
+def _figure(kind: str, n: int, figsize, make):
+    """A figure of ``n`` panels for the figure function ``kind``: the kept one, wiped, within
+    :func:`redrawing` if it can be reused; else a new one from ``make()`` -> (fig, axes)."""
+    kept = _KEPT.get()
+    if kept is None:
+        return make()
+    key = (kind, n, tuple(figsize) if figsize is not None else None)
+    figure = kept.get(key)
+    if figure is not None and figure.reusable():
+        figure.wipe()
+    else:
+        figure = kept[key] = _Kept(*make())
+    return figure.fig, figure.axes
+
+
+def _made(fig):
+    """Seal a figure about to be returned, so a later call can tell whether its caller changed it."""
+    kept = _KEPT.get()
+    for figure in (kept or {}).values():
+        if figure.fig is fig:
+            figure.seal()
+    return fig
+
+
 def _axes(ax, figsize):
     import matplotlib.pyplot as plt
 
-    if ax is None:
+    if ax is not None:
+        return ax.figure, ax
+
+    def make():
         # Fixed margins rather than a layout engine: constrained layout costs a second full
         # draw, which nearly doubles a widget redraw (benchmarks/speed.py).
         fig, ax = plt.subplots(figsize=figsize)
         fig.subplots_adjust(left=0.11, right=0.97, bottom=0.14, top=0.9)
-    else:
-        fig = ax.figure
-    return fig, ax
+        return fig, [ax]
+
+    fig, axes = _figure("single", 1, figsize, make)
+    return fig, axes[0]
 
 
 def figure_html(fig, alt: str, *, dpi: int = 96, compact: bool = False) -> str:
@@ -162,7 +263,7 @@ def plot_toy(result, ax=None, *, title: str | None = None, figsize=(6.4, 3.6)):
     ax.legend(loc="lower right", frameon=False)
     if title:
         ax.set_title(title)
-    return fig
+    return _made(fig)
 
 
 # ----------------------------------------------------------------------------- the daily model
@@ -243,19 +344,23 @@ def time_course(results, outputs=("T", "LH"), *, units: str = "conventional", re
         axes[0].legend(loc="best", frameon=False, fontsize="small")
     if title:
         axes[0].set_title(title)
-    return fig
+    return _made(fig)
 
 
 def _panels(n: int, figsize):
     from matplotlib.figure import Figure
 
-    # A bare Figure (no pyplot figure manager) is quicker to make and needs no closing.
     width, height = figsize or (6.4, 0.9 + 1.7 * n)
-    fig = Figure(figsize=(width, height))
-    axes = fig.subplots(n, 1, sharex=True, squeeze=False)[:, 0]
-    # margins in inches, whatever the height: 0.55 below (axis label), 0.35 above (title, legend)
-    fig.subplots_adjust(left=0.13, right=0.97, bottom=0.55 / height, top=1 - 0.35 / height, hspace=0.15)
-    return fig, axes
+
+    def make():
+        # A bare Figure (no pyplot figure manager) is quicker to make and needs no closing.
+        fig = Figure(figsize=(width, height))
+        axes = fig.subplots(n, 1, sharex=True, squeeze=False)[:, 0]
+        # margins in inches, whatever the height: 0.55 below (axis label), 0.35 above (title, legend)
+        fig.subplots_adjust(left=0.13, right=0.97, bottom=0.55 / height, top=1 - 0.35 / height, hspace=0.15)
+        return fig, list(axes)
+
+    return _figure("panels", n, (width, height), make)
 
 
 def _decorate(ax, name, unit, units, reference, treatment, t_unit):
@@ -335,7 +440,7 @@ def cohort_bands(result, outputs=("T",), *, units: str = "conventional", band=(1
     axes[0].legend(loc="best", frameon=False, fontsize="small")
     if title:
         axes[0].set_title(title)
-    return fig
+    return _made(fig)
 
 
 def describe_cohort(result, outputs=("T",), *, units: str = "conventional", band=(10, 90)) -> str:

@@ -38,3 +38,53 @@ def test_png_html_carries_the_alt_text_and_refuses_none():
     assert tag.startswith('<img src="data:image/png;base64,iVBORw==" alt="a &quot;quoted&quot; alt"')
     with pytest.raises(ValueError, match="alt must be a text describing the figure"):
         plots.png_html(b"\x89PNG", "")
+
+
+def png(fig) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=72)
+    return buffer.getvalue()
+
+
+def clomiphene(dose):
+    return hpg.simulate(hpg.Regimen("clomiphene", dose, every=1), patient="obese", days=84)
+
+
+CALLS = [  # successive drawings of a live explorer, each with the same number of panels
+    lambda: plots.time_course(clomiphene(25), ("T", "E2"), title="25 mg", treatment=(0, 40)),
+    lambda: plots.time_course(clomiphene(50), ("T", "LH"), units="SI"),
+    lambda: plots.time_course({"a": clomiphene(25), "b": clomiphene(12.5)}, ("E2", "FSH"), reference=False),
+    lambda: plots.time_course(clomiphene(12.5), ("T", "E2"), title="12.5 mg"),
+]
+
+
+def test_within_redrawing_a_figure_is_updated_and_looks_as_if_made_anew():
+    kept = {}
+    figures = []
+    for call in CALLS:
+        expected = png(call())
+        with plots.redrawing(kept):
+            fig = call()
+        assert png(fig) == expected
+        figures.append(fig)
+    assert all(fig is figures[0] for fig in figures)  # one figure, updated each time
+    toy = [lambda n=n: plots.plot_toy(hpg.toy.simulate(duration=10, n=n), title=f"n = {n}") for n in (4, 12)]
+    for call in toy:
+        expected = png(call())
+        with plots.redrawing(kept):
+            assert png(call()) == expected
+
+
+def test_a_figure_its_caller_changed_is_not_reused():
+    kept = {}
+    with plots.redrawing(kept):
+        first = CALLS[0]()
+        first.axes[0].axvline(10)  # as a chapter's drawing function may add to a figure
+        second = CALLS[0]()
+        third = CALLS[0]()
+    assert second is not first and third is second
+    assert len(second.axes[0].lines) == 1  # the added line is not carried over
+    outside = CALLS[0]()
+    assert outside is not third  # outside redrawing, always a new figure

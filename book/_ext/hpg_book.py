@@ -6,13 +6,17 @@
 * the notebook execution cache lives in a folder keyed to a hash of ``hpg/`` and the locked
   requirements, so a change to the model or a library re-executes every notebook and the site
   never publishes outputs of older code;
-* the copyright line runs from the first year in ``_config.yml`` to the year of the build.
+* the copyright line runs from the first year in ``_config.yml`` to the year of the build;
+* the kernels that execute the notebooks are told they are making the static site (the
+  environment variable ``HPG_STATIC_SITE``, :data:`hpg.widgets.STATIC_SITE`), so each
+  explorer precomputes its static face; anywhere else an explorer draws only what it shows.
 """
 from __future__ import annotations
 
 import datetime as _dt
 import hashlib
 import html
+import os
 import re
 from pathlib import Path
 
@@ -46,6 +50,9 @@ def execution_key() -> str:
 
 
 def _configure(app, config):
+    from hpg.widgets import STATIC_SITE
+
+    os.environ[STATIC_SITE] = "1"  # inherited by every kernel the build starts
     version = package_version()
     today = _dt.date.today()
     config.version = config.release = version

@@ -12,8 +12,8 @@ usually share those axes. :class:`Canvas` therefore draws a figure in two layers
 
 A figure that cannot be split without changing a pixel (a layout engine, images, insets,
 overlapping axes, gridlines under shaded areas, anything rasterised) is drawn whole. The
-result is the image :meth:`Figure.savefig` would give (tested pixel for pixel), encoded as a
-PNG at the lowest compression: a live redraw needs speed, not the smallest file.
+pixels are those :meth:`Figure.savefig` would give (tested pixel for pixel); the PNG is
+made fast, at the lowest compression.
 """
 from __future__ import annotations
 
@@ -35,11 +35,15 @@ class Canvas:
 
     def __init__(self, dpi: int = 96):
         self.dpi = dpi
-        self._backgrounds: OrderedDict[tuple, object] = OrderedDict()
+        self._backgrounds: OrderedDict[tuple, _Background] = OrderedDict()
         self.hits = self.misses = self.whole = 0
 
     def png(self, fig) -> bytes:
         """The figure as PNG bytes (it is not closed: a caller that made it with pyplot closes it)."""
+        return _encode(self.rgba(fig))
+
+    def rgba(self, fig) -> np.ndarray:
+        """The figure's pixels (height x width x RGBA), as :meth:`Figure.savefig` draws them."""
         from matplotlib.backends.backend_agg import FigureCanvasAgg
 
         fig.set_dpi(self.dpi)
@@ -48,30 +52,65 @@ class Canvas:
         if layers is None:
             self.whole += 1
             canvas.draw()
+            return np.asarray(canvas.buffer_rgba())
+        key = (_rc_key(), layers.key)
+        background = self._backgrounds.get(key)
+        if background is None:
+            self.misses += 1
+            _draw_background(canvas, layers.artists)
+            background = _Background(canvas.copy_from_bbox(fig.bbox), layers.axes, canvas.get_renderer())
+            self._backgrounds[key] = background
+            if len(self._backgrounds) > _KEEP:
+                self._backgrounds.popitem(last=False)
         else:
-            key = (_rc_key(), layers.key)
-            background = self._backgrounds.get(key)
-            if background is None:
-                self.misses += 1
-                _draw_background(canvas, layers.artists)
-                self._backgrounds[key] = canvas.copy_from_bbox(fig.bbox)
-                if len(self._backgrounds) > _KEEP:
-                    self._backgrounds.popitem(last=False)
+            self.hits += 1
+            self._backgrounds.move_to_end(key)
+            canvas.get_renderer().restore_region(background.region)
+            background.place_titles(layers.axes, canvas.get_renderer())
+        renderer = canvas.get_renderer()
+        for step in layers.steps:
+            step(renderer)
+        return np.asarray(canvas.buffer_rgba())
+
+
+class _Background:
+    """A kept background: its pixels, and where the axes' titles went when it was drawn.
+
+    Matplotlib places a title above whatever the axes draw at their top, which takes most of
+    a foreground's time; with no offset text on a y axis (say "1e6", which a title could
+    collide with) the place depends on the axes alone, and is kept with the background."""
+
+    def __init__(self, region, axes, renderer):
+        self.region = region
+        for ax in axes:
+            ax._update_title_position(renderer)  # as Axes.draw does (the titles were hidden then)
+        steady = all(not (ax.yaxis.offsetText.get_visible() and ax.yaxis.offsetText.get_text()) for ax in axes)
+        self.titles = [tuple(t.get_position()[1] for t in _titles(ax)) for ax in axes] if steady else None
+
+    def place_titles(self, axes, renderer) -> None:
+        for i, ax in enumerate(axes):
+            if getattr(ax, "_autotitlepos", None) is False:
+                continue  # the figure placed its titles itself
+            if self.titles is None:
+                ax._update_title_position(renderer)  # as Axes.draw does
             else:
-                self.hits += 1
-                self._backgrounds.move_to_end(key)
-                canvas.get_renderer().restore_region(background)
-            renderer = canvas.get_renderer()
-            for step in layers.steps:
-                step(renderer)
-        return _encode(np.asarray(canvas.buffer_rgba()))
+                for title, y in zip(_titles(ax), self.titles[i]):
+                    title.set_y(y)
+
+
+def _titles(ax) -> tuple:
+    return tuple(t for t in (ax.title, getattr(ax, "_left_title", None), getattr(ax, "_right_title", None)) if t is not None)
 
 
 def _encode(rgba: np.ndarray) -> bytes:
+    """PNG bytes of an image, reduced to a palette of 64 colours (no visible change to line art,
+    a third of the bytes to send) and compressed fast."""
     from PIL import Image
 
     opaque = bool((rgba[..., 3] == 255).all())
-    image = Image.fromarray(np.ascontiguousarray(rgba[..., :3]) if opaque else rgba)
+    image = Image.fromarray(np.ascontiguousarray(rgba[..., :3])) if opaque else Image.fromarray(rgba)
+    if opaque:
+        image = image.quantize(colors=64, method=Image.Quantize.FASTOCTREE)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", compress_level=1)
     return buffer.getvalue()
@@ -82,8 +121,8 @@ class _Layers:
     """How to draw one figure in two layers: the background's key, the foreground's drawing
     steps (in Matplotlib's order) and the artists the background must leave out."""
 
-    def __init__(self, key: tuple, steps: list, artists: list):
-        self.key, self.steps, self.artists = key, steps, artists
+    def __init__(self, key: tuple, axes: list, steps: list, artists: list):
+        self.key, self.axes, self.steps, self.artists = key, axes, steps, artists
 
 
 def _layers(fig) -> _Layers | None:
@@ -98,6 +137,7 @@ def _layers(fig) -> _Layers | None:
     if not axes or _overlap(axes) or any(a.get_zorder() < axes[-1].get_zorder() for a in others):
         return None
     keys, steps, artists = [_figure_key(fig)], [], list(others)
+    axes = [ax for ax in axes if ax.get_visible()]
     for ax in axes:
         layer = _axes_layers(ax)
         if layer is None:
@@ -107,7 +147,7 @@ def _layers(fig) -> _Layers | None:
         steps.append(step)
         artists.extend(drawn)
     steps.extend(a.draw for a in others)
-    return _Layers(tuple(keys), steps, artists)
+    return _Layers(tuple(keys), axes, steps, artists)
 
 
 def _overlap(axes) -> bool:
@@ -119,8 +159,6 @@ def _overlap(axes) -> bool:
 def _axes_layers(ax):
     """(background key, foreground step, foreground artists) of one Axes, or None if it
     cannot be split."""
-    if not ax.get_visible():
-        return ("hidden",), lambda renderer: None, []
     if ax.child_axes or ax.images or ax.get_rasterized() or ax.get_rasterization_zorder() is not None:
         return None
     ax.apply_aspect()
@@ -141,7 +179,6 @@ def _axes_layers(ax):
             return None
 
     def draw(renderer):
-        ax._update_title_position(renderer)  # as Axes.draw does before drawing its titles
         renderer.open_group("axes", gid=ax.get_gid())
         for artist in children:
             artist.draw(renderer)
@@ -229,12 +266,18 @@ def _plain(value):
         return tuple(sorted((str(k), _plain(v)) for k, v in value.items()))
     module = type(value).__module__ or ""
     if module.startswith("matplotlib.ticker"):
-        return (type(value).__qualname__, _plain({k: v for k, v in vars(value).items() if k != "axis"}))
+        derived = _DRAWN if hasattr(value, "format_ticks") else ()  # a formatter's state from its last draw
+        return (type(value).__qualname__, _plain({k: v for k, v in vars(value).items() if k != "axis" and k not in derived}))
     try:
         hash(value)
     except TypeError:
         return _Unique()
     return value
+
+
+# What a tick formatter works out from the ticks each time it is drawn (the ticks follow from the
+# limits and the locator, both in the key): left out, so a figure drawn before matches a new one.
+_DRAWN = frozenset(prefix + name for prefix in ("", "_") for name in ("locs", "offset", "orderOfMagnitude", "format", "sublabels"))
 
 
 class _Unique:

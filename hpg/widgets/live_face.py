@@ -1,8 +1,9 @@
 """The live face of an explorer: controls that redraw the current setting in a running kernel.
 
 Only the setting shown is drawn: the face appears as soon as its first figure is ready, and
-each change draws one figure, over the kept background of the last one when the axes have not
-changed (:mod:`hpg.widgets.canvas`). Pages already drawn are kept (the last
+each change draws one figure: a figure of :mod:`hpg.plots` is updated rather than made anew
+(:func:`hpg.plots.redrawing`), and drawn over the kept background of the last one when the
+axes have not changed (:mod:`hpg.widgets.canvas`). Pages already drawn are kept (the last
 :data:`KEEP_PAGES`), so going back to a setting costs nothing, and a ``grid_only`` control's
 settings are each drawn once.
 
@@ -50,7 +51,8 @@ class LiveFace:
 
     Attributes: ``widget`` (the face), ``controls`` ({name: widget}), ``preset`` (the list of
     presets, or None), ``output`` (the HTML widget showing the page), ``pages`` (the kept
-    pages, by setting) and ``canvas`` (what draws the figures)."""
+    pages, by setting), ``canvas`` (what draws the figures) and ``figures`` (the figures of
+    :mod:`hpg.plots` updated from one setting to the next)."""
 
     def __init__(self, explorer, values: dict):
         import ipywidgets as w
@@ -58,6 +60,7 @@ class LiveFace:
         self.explorer = explorer
         self.canvas = Canvas(dpi=explorer.dpi)
         self.pages: OrderedDict[tuple, str] = OrderedDict()
+        self.figures: dict = {}  # the figures hpg.plots keeps to redraw (plots.redrawing)
         self.controls = {n: live_widget(c, values[n]) for n, c in explorer.controls.items()}
         self.output = w.HTML(self._page(self.values()))
         self.preset = None
@@ -104,9 +107,10 @@ class LiveFace:
         if key in self.pages:
             self.pages.move_to_end(key)
             return self.pages[key]
-        from ..plots import png_html
+        from ..plots import png_html, redrawing
 
-        figure, alt = self.explorer.figure(**values)
+        with redrawing(self.figures):
+            figure, alt = self.explorer.figure(**values)
         image = png_html(self.canvas.png(figure), alt)
         _close(figure)
         page = self.pages[key] = self.explorer.page(values, image)
