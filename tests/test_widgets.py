@@ -377,3 +377,24 @@ def test_draw_must_return_a_figure_and_alt_text():
 
     with pytest.raises(TypeError, match=r"no_alt\(\) must return \(figure, alt text\), got Figure"):
         widgets.explore(no_alt, n=widgets.Slider("n", [1, 2]))
+
+
+def test_a_kernel_draws_the_settings_of_grid_only_controls_while_idle():
+    import asyncio
+
+    draw = counting(toy_loop)
+
+    async def reader():
+        face = widgets.explore(draw, n=widgets.Slider("Steepness n", [2, 8, 16], value=8, grid_only=True),
+                               units=widgets.Choice("Scale", ["relative", "absolute"])).live_face
+        assert draw.calls == 1  # the first figure is shown before anything else is drawn
+        for _ in range(200):
+            await asyncio.sleep(0.02)
+            if draw.calls == 3:
+                break
+        return face
+
+    face = asyncio.run(reader())
+    assert draw.calls == 3 and len(face.pages) == 3  # n = 2, 8, 16 at the units shown
+    face.controls["n"].value = 16.0
+    assert draw.calls == 3 and 'alt="toy loop with n = 16 (relative)"' in face.output.value

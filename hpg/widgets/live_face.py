@@ -4,8 +4,9 @@ Only the setting shown is drawn: the face appears as soon as its first figure is
 each change draws one figure: a figure of :mod:`hpg.plots` is updated rather than made anew
 (:func:`hpg.plots.redrawing`), and drawn over the kept background of the last one when the
 axes have not changed (:mod:`hpg.widgets.canvas`). Pages already drawn are kept (the last
-:data:`KEEP_PAGES`), so going back to a setting costs nothing, and a ``grid_only`` control's
-settings are each drawn once.
+:data:`KEEP_PAGES`), so going back to a setting costs nothing. The settings of ``grid_only``
+controls (drawings too slow to redraw at any value, such as a cohort) are drawn in advance,
+one at a time while the kernel is idle, after the first figure is shown.
 
 While a slider is dragged, intermediate positions are dropped by the front end itself:
 ipywidgets sends a new value only once the kernel has finished with the previous one, and
@@ -13,8 +14,11 @@ then only the latest, so the last position always wins and the kernel never fall
 """
 from __future__ import annotations
 
+import asyncio
 import html
 from collections import OrderedDict
+
+from . import grid
 
 from .canvas import Canvas
 from .controls import Slider
@@ -26,6 +30,8 @@ __all__ = ["KEEP_PAGES", "LIVE_FOOTER", "LiveFace"]
 KEEP_PAGES = 128
 #: The sentence under a live explorer.
 LIVE_FOOTER = "Live: every change reruns the model."
+#: Seconds the kernel is left to other work between two settings drawn in advance.
+IDLE = 0.05
 
 
 def live_widget(control, value):
@@ -75,6 +81,7 @@ class LiveFace:
             control.observe(self.redraw, names="value")
         footer = w.HTML(f'<p class="hpg-explorer-footer">{LIVE_FOOTER}</p>')
         self.widget = w.VBox([*header(explorer.title), *children, self.output, footer])
+        self._draw_ahead()
 
     def values(self) -> dict:
         """The setting the controls show now."""
@@ -117,6 +124,27 @@ class LiveFace:
         if len(self.pages) > KEEP_PAGES:
             self.pages.popitem(last=False)
         return page
+
+    def _draw_ahead(self) -> None:
+        """Draw the settings of the grid-only controls in advance, one per turn of the kernel's
+        event loop, so that moving them is instant; without an event loop (a script), each is
+        drawn when first shown."""
+        names = [n for n, c in self.explorer.controls.items() if isinstance(c, Slider) and c.grid_only]
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        pending = grid.settings(self.explorer.controls, names, self.values()) if names else []
+
+        def step():
+            if pending and self.explorer.live_face in (self, None):
+                try:
+                    self._page(pending.pop(0))
+                except Exception:  # noqa: BLE001, S110 - the setting will show its error if the reader picks it
+                    pass
+                loop.call_later(IDLE, step)
+
+        loop.call_later(IDLE, step)
 
     def _on_preset(self, change):
         if change["new"] is not None:
