@@ -12,8 +12,8 @@ usually share those axes. :class:`Canvas` therefore draws a figure in two layers
 
 A figure that cannot be split without changing a pixel (a layout engine, images, insets,
 overlapping axes, gridlines under shaded areas, anything rasterised) is drawn whole. The
-pixels are those :meth:`Figure.savefig` would give (tested pixel for pixel); the PNG is
-made fast, at the lowest compression.
+pixels are those :meth:`Figure.savefig` would give (tested pixel for pixel); the PNG, with a
+palette of 64 colours and the lowest compression, is made in a few milliseconds.
 """
 from __future__ import annotations
 

@@ -19,10 +19,9 @@ import html
 from collections import OrderedDict
 
 from . import grid
-
 from .canvas import Canvas
 from .controls import Slider
-from .static_face import control_widget, header
+from .static_face import WIDTH, control_widget, header
 
 __all__ = ["KEEP_PAGES", "LIVE_FOOTER", "LiveFace"]
 
@@ -37,18 +36,16 @@ IDLE = 0.05
 def live_widget(control, value):
     """The kernel-linked widget of a control at ``value``: a continuous slider over the grid's
     span in steps of ``step`` (grid values only for ``grid_only``), as on the static face
-    for a Choice."""
-    import math
-
+    for a Choice. The readout writes a value as the notes do (12.5, 40, 0.05: six significant
+    digits, no trailing zeros), whatever the step."""
     import ipywidgets as w
 
     if not isinstance(control, Slider) or control.grid_only:
         return control_widget(control, value)
-    decimals = max(0, -math.floor(math.log10(control.step) + 1e-9))
     return w.FloatSlider(
         value=value, min=control.grid[0], max=control.grid[-1], step=control.step, description=control.description,
-        readout_format=f".{decimals}f", continuous_update=True, style={"description_width": "initial"},
-        layout=w.Layout(width="min(100%, 34rem)"),
+        readout_format=".6~g", continuous_update=True, style={"description_width": "initial"},
+        layout=w.Layout(width=WIDTH),
     )
 
 

@@ -12,7 +12,8 @@ import json
 
 __all__ = ["StaticFace", "control_widget", "header"]
 
-_WIDTH = "min(100%, 34rem)"
+#: The width of a slider: the whole column, at most 34rem.
+WIDTH = "min(100%, 34rem)"
 
 
 def control_widget(control, value):
@@ -25,7 +26,7 @@ def control_widget(control, value):
     style = {"description_width": "initial"}
     if isinstance(control, Slider):
         return w.SelectionSlider(options=control.options, value=control.on_grid(value), description=control.description,
-                                 continuous_update=True, style=style, layout=w.Layout(width=_WIDTH))
+                                 continuous_update=True, style=style, layout=w.Layout(width=WIDTH))
     kind = w.ToggleButtons if control.buttons else w.Dropdown
     extra = {"tooltips": [k for k, _ in control.pairs]} if control.buttons else {}
     return kind(options=control.pairs, value=value, description=control.label, style=style, **extra)
