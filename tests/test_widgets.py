@@ -398,3 +398,14 @@ def test_a_kernel_draws_the_settings_of_grid_only_controls_while_idle():
     assert draw.calls == 3 and len(face.pages) == 3  # n = 2, 8, 16 at the units shown
     face.controls["n"].value = 16.0
     assert draw.calls == 3 and 'alt="toy loop with n = 16 (relative)"' in face.output.value
+
+
+@pytest.mark.parametrize(("grid", "step", "readout"), [([12.5, 25, 50], None, ".1f"), ([0, 10, 20.25], None, ".2f"),
+                                                     ([1, 2], 0.05, ".2f"), ([30, 60, 90], None, ".0f"),
+                                                     ([0.0001, 0.0002], None, ".5f")])
+def test_a_live_slider_reads_out_every_value_it_can_take(grid, step, readout):
+    def any_n(n):
+        return toy_loop(8.0)
+
+    slider = widgets.explore(any_n, n=widgets.Slider("n", grid, step=step)).live_face.controls["n"]
+    assert slider.readout_format == readout

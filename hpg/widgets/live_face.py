@@ -36,17 +36,24 @@ IDLE = 0.05
 def live_widget(control, value):
     """The kernel-linked widget of a control at ``value``: a continuous slider over the grid's
     span in steps of ``step`` (grid values only for ``grid_only``), as on the static face
-    for a Choice. The readout writes a value as the notes do (12.5, 40, 0.05: six significant
-    digits, no trailing zeros), whatever the step."""
+    for a Choice. The readout has as many decimals as the values the slider can take (from
+    a grid value, in steps of ``step``), so it agrees with the notes."""
     import ipywidgets as w
 
     if not isinstance(control, Slider) or control.grid_only:
         return control_widget(control, value)
+    decimals = max(_decimals(x) for x in (control.step, *control.grid))
     return w.FloatSlider(
         value=value, min=control.grid[0], max=control.grid[-1], step=control.step, description=control.description,
-        readout_format=".6~g", continuous_update=True, style={"description_width": "initial"},
+        readout_format=f".{decimals}f", continuous_update=True, style={"description_width": "initial"},
         layout=w.Layout(width=WIDTH),
     )
+
+
+def _decimals(x: float) -> int:
+    """Decimals needed to write ``x`` to six significant digits: 12.5 -> 1, 0.05 -> 2, 20 -> 0."""
+    mantissa, _, exponent = f"{x:.6g}".partition("e")
+    return max(0, len(mantissa.partition(".")[2]) - int(exponent or 0))
 
 
 class LiveFace:
