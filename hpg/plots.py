@@ -11,8 +11,15 @@ that a screen reader hears what the figure shows at every setting.
 
 Hormones are shown in conventional units by default; ``units="SI"`` switches
 every panel at once (:mod:`hpg.units`).
+
+A live explorer redraws one figure many times: inside :func:`redrawing`, the figure functions
+update the figure they made on the previous call (same panels, untouched since) instead of
+making a new one, which saves most of the time of making it (the axes).
 """
 from __future__ import annotations
+
+import contextlib
+import contextvars
 
 from .outputs import REGISTRY
 
@@ -31,6 +38,8 @@ __all__ = [
     "describe_cohort",
     "figure_html",
     "plot_toy",
+    "png_html",
+    "redrawing",
     "time_course",
 ]
 
@@ -38,18 +47,132 @@ __all__ = [
 LABELS = {name: output.label for name, output in REGISTRY.items()}
 
 
+# ----------------------------------------------------------------------------- output metadata
+# Every read of the package's tables about outputs (names, units, reference ranges) is here.
+def _label(name: str) -> str:
+    """How an output is named on an axis and in alt text."""
+    return LABELS.get(name, name)
+
+
+def _convert(name: str, values, units: str):
+    """``values`` of output ``name`` in the unit system ``units``: (values, unit)."""
+    from .units import convert
+
+    return convert(name, values, units)
+
+
+def _reference(name: str, units: str):
+    """The healthy range of an output in ``units`` as (low, high or None), or None if it has none."""
+    output = REGISTRY.get(name)
+    if output is None or output.reference_range is None:
+        return None
+    low, high, _ = output.reference_range
+    return _convert(name, low, units)[0], (_convert(name, high, units)[0] if high is not None else None)
+
+
+# ----------------------------------------------------------------------------- figures, new or kept
+_KEPT: contextvars.ContextVar[dict | None] = contextvars.ContextVar("hpg_plots_kept", default=None)
+
+
+@contextlib.contextmanager
+def redrawing(kept: dict):
+    """Within this context, :func:`time_course`, :func:`cohort_bands` and :func:`plot_toy`
+    update a figure they made on an earlier call in the same context (``kept`` remembers it),
+    if it has the same panels and nothing has changed it since, instead of making a new one.
+    The figure returned is then the same object as before, redrawn: for a caller that shows
+    one figure at a time (a live explorer), never for one that keeps its figures."""
+    token = _KEPT.set(kept)
+    try:
+        yield kept
+    finally:
+        _KEPT.reset(token)
+
+
+class _Kept:
+    """A figure made within :func:`redrawing`, and what it looked like when it was returned."""
+
+    def __init__(self, fig, axes):
+        self.fig, self.axes, self.sealed = fig, axes, None
+
+    def seal(self) -> None:
+        self.sealed = _fingerprint(self.fig)
+
+    def reusable(self) -> bool:
+        return self.sealed is not None and _fingerprint(self.fig) == self.sealed
+
+    def wipe(self) -> None:
+        """Back to empty panels, as new: no artists, no titles, limits to be found again."""
+        from matplotlib.transforms import Bbox
+
+        self.sealed = None
+        for ax in self.axes:
+            for artist in [*ax.lines, *ax.collections, *ax.patches, *ax.texts]:
+                artist.remove()
+            if ax.get_legend() is not None:
+                ax.get_legend().remove()
+            ax.set_title("")
+            ax.set_xlabel("")
+            ax.set_ylabel("")
+            ax.set_prop_cycle(None)
+            ax.dataLim.set_points(Bbox.null().get_points())
+            ax.ignore_existing_data_limits = True
+            ax.set_autoscale_on(True)
+
+
+def _fingerprint(fig) -> tuple:
+    """What a caller could have changed in a figure after a figure function returned it."""
+    def axes(ax):
+        return (len(ax.get_children()), tuple(ax.get_position().bounds), ax.get_xlim(), ax.get_ylim(),
+                ax.get_autoscalex_on(), ax.get_autoscaley_on(), ax.get_xscale(), ax.get_yscale(),
+                tuple(ax.get_title(loc) for loc in ("left", "center", "right")), ax.get_xlabel(), ax.get_ylabel(),
+                id(ax.get_legend()), ax.axison, ax.get_facecolor(),
+                *(repr(sorted(x.get_tick_params(which=w).items())) for x in (ax.xaxis, ax.yaxis) for w in ("major", "minor")),
+                *(id(f) for x in (ax.xaxis, ax.yaxis) for f in (x.get_major_locator(), x.get_major_formatter(),
+                                                                x.get_minor_locator(), x.get_minor_formatter())))
+
+    return (tuple(fig.get_size_inches()), len(fig.get_children()), fig.get_facecolor(),
+            tuple(vars(fig.subplotpars).items()), tuple(axes(ax) for ax in fig.axes))
+
+
+def _figure(kind: str, n: int, figsize, make):
+    """A figure of ``n`` panels for the figure function ``kind``: the kept one, wiped, within
+    :func:`redrawing` if it can be reused; else a new one from ``make()`` -> (fig, axes)."""
+    kept = _KEPT.get()
+    if kept is None:
+        return make()
+    key = (kind, n, tuple(figsize) if figsize is not None else None)
+    figure = kept.get(key)
+    if figure is not None and figure.reusable():
+        figure.wipe()
+    else:
+        figure = kept[key] = _Kept(*make())
+    return figure.fig, figure.axes
+
+
+def _made(fig):
+    """Seal a figure about to be returned, so a later call can tell whether its caller changed it."""
+    kept = _KEPT.get()
+    for figure in (kept or {}).values():
+        if figure.fig is fig:
+            figure.seal()
+    return fig
+
 
 def _axes(ax, figsize):
     import matplotlib.pyplot as plt
 
-    if ax is None:
+    if ax is not None:
+        return ax.figure, ax
+
+    def make():
         # Fixed margins rather than a layout engine: constrained layout costs a second full
         # draw, which nearly doubles a widget redraw (benchmarks/speed.py).
         fig, ax = plt.subplots(figsize=figsize)
         fig.subplots_adjust(left=0.11, right=0.97, bottom=0.14, top=0.9)
-    else:
-        fig = ax.figure
-    return fig, ax
+        return fig, [ax]
+
+    fig, axes = _figure("single", 1, figsize, make)
+    return fig, axes[0]
 
 
 class PNG:
@@ -84,14 +207,11 @@ def figure_html(fig, alt: str, *, dpi: int = 96, compact: bool = False) -> str:
     line art); the static site's precomputed figures use it, live redraws do not
     (it costs 20-50 ms).
     """
-    import base64
-    import html
     import io
 
     import matplotlib.pyplot as plt
 
-    if not isinstance(alt, str) or not alt.strip():
-        raise ValueError(f"alt must be a text describing the figure, got {alt!r}")
+    _check_alt(alt)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi)
     plt.close(fig)
@@ -103,8 +223,35 @@ def figure_html(fig, alt: str, *, dpi: int = 96, compact: bool = False) -> str:
         buffer = io.BytesIO()
         image.save(buffer, format="PNG", optimize=True)
         data = buffer.getvalue()
+    return png_html(data, alt)
+
+
+def png_html(data: bytes, alt: str) -> str:
+    """PNG bytes as an ``<img>`` element with alt text."""
+    import base64
+    import html
+
+    _check_alt(alt)
     encoded = base64.b64encode(data).decode("ascii")
     return f'<img src="data:image/png;base64,{encoded}" alt="{html.escape(alt, quote=True)}" style="max-width: 100%">'
+
+
+def _check_alt(alt) -> None:
+    if not isinstance(alt, str) or not alt.strip():
+        raise ValueError(f"alt must be a text describing the figure, got {alt!r}")
+
+
+def _steady_top(ax) -> None:
+    """Start the y axis at 0 and end it on a round value at or above the autoscaled top
+    (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 x 10^k): neighbouring settings of an explorer then
+    share their axes, which a live explorer draws only once (hpg.widgets.canvas)."""
+    import math
+
+    top = ax.get_ylim()[1]
+    if top > 0 and math.isfinite(top):
+        power = 10.0 ** math.floor(math.log10(top))
+        top = next(m * power for m in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10) if m * power >= top * (1 - 1e-9))
+    ax.set_ylim(0, top)
 
 
 def plot_toy(result, ax=None, *, title: str | None = None, figsize=(6.4, 3.6)):
@@ -125,11 +272,11 @@ def plot_toy(result, ax=None, *, title: str | None = None, figsize=(6.4, 3.6)):
     ax.set_xlabel("time (arbitrary units)")
     ax.set_ylabel("level / set point")
     ax.set_xlim(result.t[0], result.t[-1])
-    ax.set_ylim(bottom=0)
+    _steady_top(ax)
     ax.legend(loc="lower right", frameon=False)
     if title:
         ax.set_title(title)
-    return fig
+    return _made(fig)
 
 
 # ----------------------------------------------------------------------------- the daily model
@@ -138,10 +285,26 @@ def _runs(results) -> dict:
     from .model import Result
 
     if isinstance(results, Result):
-        return {"": results}
-    if isinstance(results, dict) and results and all(isinstance(r, Result) for r in results.values()):
-        return dict(results)
-    raise TypeError(f"results must be an hpg Result or a non-empty dict of label -> Result, got {type(results).__name__}")
+        runs = {"": results}
+    elif isinstance(results, dict) and results and all(isinstance(r, Result) for r in results.values()):
+        runs = dict(results)
+    else:
+        raise TypeError(f"results must be an hpg Result or a non-empty dict of label -> Result, got {type(results).__name__}")
+    for label, result in runs.items():
+        _single(result, f"results[{label!r}]" if label else "results")
+    return runs
+
+
+def _single(result, argument: str) -> None:
+    """A clear error if ``result`` is a virtual cohort (one row per patient), not one run."""
+    import numpy as np
+
+    name = next(iter(result.outputs), None)
+    if name is not None and np.ndim(result[name]) == 2:
+        raise TypeError(
+            f"{argument} is a virtual cohort of {np.shape(result[name])[0]} patients (from hpg.cohort), and this "
+            "function draws single runs: draw a cohort with plots.cohort_bands and describe it with plots.describe_cohort"
+        )
 
 
 def _outputs(outputs, result) -> tuple[str, ...]:
@@ -178,8 +341,6 @@ def time_course(results, outputs=("T", "LH"), *, units: str = "conventional", re
     (``hpg.outputs``); ``treatment=(start, stop)`` (days) marks the treatment window.
     Time is in days for runs up to 120 days and in weeks beyond.
     """
-    from .units import convert
-
     runs = _runs(results)
     first = next(iter(runs.values()))
     outputs = _outputs(outputs, first)
@@ -188,7 +349,7 @@ def time_course(results, outputs=("T", "LH"), *, units: str = "conventional", re
         unit = None
         for i, (label, result) in enumerate(runs.items()):
             t, t_unit = _time_axis(result)
-            y, unit = convert(name, result[name], units)
+            y, unit = _convert(name, result[name], units)
             ax.plot(t, y, color=PALETTE[i], linestyle=LINESTYLES[i], linewidth=2, label=label or None)
         _decorate(ax, name, unit, units, reference, treatment, t_unit)
     axes[-1].set_xlabel(f"time ({t_unit}s)")
@@ -196,28 +357,29 @@ def time_course(results, outputs=("T", "LH"), *, units: str = "conventional", re
         axes[0].legend(loc="best", frameon=False, fontsize="small")
     if title:
         axes[0].set_title(title)
-    return fig
+    return _made(fig)
 
 
 def _panels(n: int, figsize):
     from matplotlib.figure import Figure
 
-    # A bare Figure (no pyplot figure manager) is quicker to make and needs no closing.
     width, height = figsize or (6.4, 0.9 + 1.7 * n)
-    fig = Figure(figsize=(width, height))
-    axes = fig.subplots(n, 1, sharex=True, squeeze=False)[:, 0]
-    # margins in inches, whatever the height: 0.55 below (axis label), 0.35 above (title, legend)
-    fig.subplots_adjust(left=0.13, right=0.97, bottom=0.55 / height, top=1 - 0.35 / height, hspace=0.15)
-    return fig, axes
+
+    def make():
+        # A bare Figure (no pyplot figure manager) is quicker to make and needs no closing.
+        fig = Figure(figsize=(width, height))
+        axes = fig.subplots(n, 1, sharex=True, squeeze=False)[:, 0]
+        # margins in inches, whatever the height: 0.55 below (axis label), 0.35 above (title, legend)
+        fig.subplots_adjust(left=0.13, right=0.97, bottom=0.55 / height, top=1 - 0.35 / height, hspace=0.15)
+        return fig, list(axes)
+
+    return _figure("panels", n, (width, height), make)
 
 
 def _decorate(ax, name, unit, units, reference, treatment, t_unit):
-    from .units import convert
-    ranged = REGISTRY.get(name)
-    if reference and ranged is not None and ranged.reference_range:
-        low, high, _ = ranged.reference_range
-        low = convert(name, low, units)[0]
-        high = convert(name, high, units)[0] if high is not None else None
+    healthy = _reference(name, units) if reference else None
+    if healthy is not None:
+        low, high = healthy
         if high is None:
             ax.axhline(low, color="0.45", linestyle=":", linewidth=1)
         else:
@@ -226,21 +388,19 @@ def _decorate(ax, name, unit, units, reference, treatment, t_unit):
         start, stop = treatment
         scale = _PER_DAY[t_unit]
         ax.axvspan(start * scale, stop * scale, facecolor="none", edgecolor="0.75", hatch="//", linewidth=0, zorder=0)
-    ax.set_ylabel(f"{LABELS.get(name, name)}\n({unit})", fontsize="small")
-    ax.set_ylim(bottom=0)
+    ax.set_ylabel(f"{_label(name)}\n({unit})", fontsize="small")
     ax.margins(x=0)
+    _steady_top(ax)
 
 
 def describe(results, outputs=("T", "LH"), *, units: str = "conventional", treatment=None) -> str:
     """Alt text for :func:`time_course` with the same arguments: for each run and output,
     where it starts, its lowest and highest values (and when) and where it ends."""
-    from .units import convert
-
     runs = _runs(results)
     first = next(iter(runs.values()))
     outputs = _outputs(outputs, first)
     t, t_unit = _time_axis(first)
-    names = " and ".join(LABELS.get(n, n) for n in outputs)
+    names = " and ".join(_label(n) for n in outputs)
     parts = [f"Line chart of {names} over {_fmt(t[-1])} {t_unit}s"
              + (f", {len(runs)} runs compared" if len(runs) > 1 else "") + "."]
     if treatment is not None:
@@ -248,10 +408,10 @@ def describe(results, outputs=("T", "LH"), *, units: str = "conventional", treat
     for label, result in runs.items():
         t, _ = _time_axis(result)
         for name in outputs:
-            y, unit = convert(name, result[name], units)
+            y, unit = _convert(name, result[name], units)
             lo, hi = int(y.argmin()), int(y.argmax())
             who = f"{label}: " if label else ""
-            what = LABELS.get(name, name)
+            what = _label(name)
             parts.append(
                 f"{who}{what if what[1:2].isupper() else what[0].upper() + what[1:]} ({unit}) starts at {_fmt(y[0])}, lowest {_fmt(y[lo])} at "
                 f"{t_unit} {_fmt(t[lo])}, highest {_fmt(y[hi])} at {t_unit} {_fmt(t[hi])}, ends at {_fmt(y[-1])}."
@@ -263,9 +423,7 @@ def describe(results, outputs=("T", "LH"), *, units: str = "conventional", treat
 def _band(result, name, units, band):
     import numpy as np
 
-    from .units import convert
-
-    values, unit = convert(name, result[name], units)
+    values, unit = _convert(name, result[name], units)
     if np.ndim(values) != 2:
         raise ValueError(f"results must come from hpg.cohort (one row per patient); {name} has shape {np.shape(values)}")
     low, mid, high = np.percentile(values, [band[0], 50, band[1]], axis=0)
@@ -295,7 +453,7 @@ def cohort_bands(result, outputs=("T",), *, units: str = "conventional", band=(1
     axes[0].legend(loc="best", frameon=False, fontsize="small")
     if title:
         axes[0].set_title(title)
-    return fig
+    return _made(fig)
 
 
 def describe_cohort(result, outputs=("T",), *, units: str = "conventional", band=(10, 90)) -> str:
@@ -310,7 +468,7 @@ def describe_cohort(result, outputs=("T",), *, units: str = "conventional", band
     for name in outputs:
         low, mid, high, unit = _band(result, name, units, band)
         k = int(mid.argmin())
-        what = LABELS.get(name, name)
+        what = _label(name)
         parts.append(
             f"{what if what[1:2].isupper() else what[0].upper() + what[1:]} ({unit}): median {_fmt(mid[0])} (band {_fmt(low[0])}-{_fmt(high[0])}) at the start, "
             f"lowest median {_fmt(mid[k])} (band {_fmt(low[k])}-{_fmt(high[k])}) at {t_unit} {_fmt(t[k])}, "

@@ -1,13 +1,16 @@
 """Execute the book's notebooks in place, top to bottom, storing widget state.
 
 Notebooks are committed executed (nbval compares against the stored outputs, and
-Binder users see them). Run this after changing a notebook or hpg:
+Binder users see them). Like the book's build, this tells the kernels they are making the
+static site (``HPG_STATIC_SITE=1``), so the stored explorers hold their precomputed static
+face. Run this after changing a notebook or hpg:
 
     python scripts/execute_notebooks.py            # every notebook listed in _toc.yml
     python scripts/execute_notebooks.py book/front/how-to-use.ipynb
 """
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -36,6 +39,9 @@ def execute(path: Path) -> float:
 
 
 def main(arguments: list[str]) -> None:
+    from hpg.widgets import STATIC_SITE
+
+    os.environ[STATIC_SITE] = "1"  # inherited by every kernel started below
     paths = [Path(a).resolve() for a in arguments] or toc_notebooks()
     for path in paths:
         print(f"{path.relative_to(ROOT)}: {execute(path):.1f} s", flush=True)

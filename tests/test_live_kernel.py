@@ -1,6 +1,7 @@
 """Explorers in a running kernel: a real JupyterLab, driven by Chromium, runs every notebook
-with an explorer; each explorer must switch to its live face (a front end reported a view)
-and recompute the model when a control moves to a value that was not precomputed.
+with an explorer; each explorer must show its live face and recompute the model when a control
+moves to a value that was not precomputed. A slider moved several steps in quick succession
+must end on the figure of its last position (the front end drops stale values).
 
 Notebooks are copied to a temporary folder first: JupyterLab saves what it runs.
 """
@@ -18,12 +19,14 @@ from urllib.request import urlopen
 
 import pytest
 from conftest import ROOT, explorer_pages
+from hpg.widgets import STATIC_SITE
+from hpg.widgets.live_face import LIVE_FOOTER
 from test_browser import LOCAL_HOSTS, VISIBLE_FIGURE, browser  # noqa: F401 - browser is a fixture
 
 pytestmark = pytest.mark.browser
 
 EXPLORERS = explorer_pages()
-LIVE_FOOTER = "Live: every change reruns the model."
+STEPS = 4  # quick slider steps: the figure must follow to the last
 
 
 def free_port() -> int:
@@ -50,6 +53,7 @@ def lab(tmp_path_factory):
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")
     env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTER_CONFIG_DIR=str(root / ".config"))
+    env.pop(STATIC_SITE, None)  # a reader's kernel, not the build's
     log = open(root / "lab.log", "w")  # noqa: SIM115 - closed below
     server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
@@ -69,25 +73,28 @@ def lab(tmp_path_factory):
 
 
 def live_move(explorer):
-    """Move the explorer's first control one step in its live face; returns what was moved.
+    """Move the explorer's first control in its live face; returns what was moved and, for a
+    slider, the value it ends on.
 
-    A slider steps off the precomputed grid (unless grid-only); an explorer made only of choices
-    switches its first choice (buttons, or a list other than the presets)."""
+    A slider takes a few quick steps off the precomputed grid (unless grid-only); an explorer
+    made only of choices switches its first choice (buttons, or a list other than the presets)."""
     handles = explorer.locator(".noUi-handle")
     if handles.count():
         handles.first.focus()
-        handles.first.press("ArrowRight")
-        return "slider"
+        for _ in range(STEPS):
+            handles.first.press("ArrowRight")
+        readout = explorer.locator(".widget-readout").first
+        return "slider", float(readout.inner_text().strip() if readout.count() else handles.first.get_attribute("aria-valuenow"))
     buttons = explorer.locator(".widget-toggle-buttons .widget-toggle-button:not(.mod-active)")
     if buttons.count():
         buttons.first.click()
-        return "buttons"
+        return "buttons", None
     for select in explorer.locator(".widget-dropdown").all():
         if select.locator("label").inner_text().strip() != "Preset":
             options = select.locator("option").count()
             current = select.locator("select").evaluate("s => s.selectedIndex")
             select.locator("select").select_option(index=(current + 1) % options)
-            return "list"
+            return "list", None
     raise AssertionError("the live explorer has no control to move")
 
 
@@ -128,7 +135,7 @@ def test_every_explorer_goes_live_and_recomputes_in_jupyterlab(lab, browser, nam
             explorer.scroll_into_view_if_needed()
             before = explorer.evaluate(VISIBLE_FIGURE)
             assert before["count"] == 1
-            moved = live_move(explorer)
+            moved, last = live_move(explorer)
             page.wait_for_function(
                 "([el, alt]) => Array.from(el.querySelectorAll('img')).filter(i => i.offsetParent !== null)"
                 ".map(i => i.alt).join('|') !== alt",
@@ -137,6 +144,13 @@ def test_every_explorer_goes_live_and_recomputes_in_jupyterlab(lab, browser, nam
             )
             after = explorer.evaluate(VISIBLE_FIGURE)
             assert after["note"] != before["note"], f"explorer {i + 1}: the note follows the {moved}"
+            if last is not None:  # the figure ends on the slider's last position, not an earlier one
+                page.wait_for_function(
+                    "([el, text]) => Array.from(el.querySelectorAll('.hpg-explorer-note'))"
+                    ".some(p => p.offsetParent !== null && p.textContent.includes(text))",
+                    arg=[explorer.element_handle(), f" {last:g}"],
+                    timeout=20000,
+                )
         assert external == []
     finally:
         # Stop the kernel this notebook started, so the next notebook has the machine to itself.

@@ -9,12 +9,16 @@
   the site never publishes outputs of older code or data; caches of other keys are removed;
 * a failed build leaves no site: ``_build/html`` is removed (tracebacks go to ``_build/reports``);
 * the copyright line runs from the first year in ``_config.yml`` to the year of the build.
+* the kernels that execute the notebooks are told they are making the static site (the
+  environment variable ``HPG_STATIC_SITE``, :data:`hpg.widgets.STATIC_SITE`), so each
+  explorer precomputes its static face; anywhere else an explorer draws only what it shows.
 """
 from __future__ import annotations
 
 import datetime as _dt
 import hashlib
 import html
+import os
 import re
 import shutil
 import sys
@@ -75,6 +79,9 @@ def prune_caches(keep: Path) -> None:
 
 
 def _configure(app, config):
+    from hpg.widgets import STATIC_SITE
+
+    os.environ[STATIC_SITE] = "1"  # inherited by every kernel the build starts
     version = package_version()
     today = _dt.date.today()
     config.version = config.release = version
