@@ -23,7 +23,7 @@ import json
 import re
 from urllib.parse import quote, unquote
 
-__all__ = ["OUTPUTS", "PARAMETERS", "MAX_SCENARIOS", "run", "locate", "catalogue", "lab_url", "lab_link", "state_from_url"]
+__all__ = ["OUTPUTS", "PARAMETERS", "MAX_SCENARIOS", "run", "locate", "catalogue", "lab_url", "lab_link", "runs_link", "state_from_url"]
 
 #: The outputs the lab offers, in the order of its checkboxes.
 OUTPUTS = ("T", "free_T", "LH", "FSH", "E2", "ITT", "inhibin_B", "sperm", "testis_volume")
@@ -224,6 +224,26 @@ def lab_link(regimens=(), patient=None, days=365, *, label: str = "", page: str 
     """The HTML of a link "Open these settings in the lab" (arguments as :func:`lab_url`), for an
     explorer's note or footer."""
     url = lab_url(regimens, patient, days, label=label, page=page)
+    return f'<a class="hpg-lab-link" href="{html.escape(url)}">Open these settings in the lab</a>'
+
+
+def runs_link(runs, *, page: str = LAB_PAGE) -> str:
+    """The link "Open these settings in the lab" for the simulations ``runs`` (each
+    ``(regimens, patient, days)``, as :func:`hpg.model.recording` collects them), overlaid as
+    up to :data:`MAX_SCENARIOS` scenarios over the longest run; "" if there is none the lab
+    can show (no run, or one longer than :data:`MAX_DAYS`)."""
+    distinct = []
+    for regimens, patient, days in runs:
+        scenario = {"patient": _patient(patient), "regimens": [_regimen(r) for r in regimens]}
+        if days <= MAX_DAYS and scenario not in [s for s, _ in distinct]:
+            distinct.append((scenario, days))
+    if not distinct:
+        return ""
+    shown = distinct[:MAX_SCENARIOS]
+    for k, (scenario, _) in enumerate(shown):
+        scenario["label"] = f"Scenario {k + 1}" if len(shown) > 1 else ""
+    state = {"days": max(days for _, days in shown), "scenarios": [scenario for scenario, _ in shown]}
+    url = f"{page}#{quote(json.dumps(state, separators=(',', ':')), safe='')}"
     return f'<a class="hpg-lab-link" href="{html.escape(url)}">Open these settings in the lab</a>'
 
 

@@ -9,6 +9,8 @@ arrays; :func:`simulate_reference` integrates the same equations with SciPy's
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import math
 from dataclasses import dataclass
 
@@ -32,6 +34,21 @@ NG_DL_TO_NMOL_L = T_NG_DL_TO_NMOL_L  # kept for the notebooks that read it from 
 
 # Kept for callers of the earlier names.
 _regimens, _patient, _days, _check_steps_per_day = check_regimens, check_patient, check_days, check_steps_per_day
+
+
+_RUNS: contextvars.ContextVar = contextvars.ContextVar("hpg_simulations", default=None)
+
+
+@contextlib.contextmanager
+def recording():
+    """Within this context, every :func:`simulate` call appends ``(regimens, patient, days)``
+    to the list it yields (an explorer uses it to link each figure to the lab)."""
+    runs = []
+    token = _RUNS.set(runs)
+    try:
+        yield runs
+    finally:
+        _RUNS.reset(token)
 
 
 class SolverError(RuntimeError):
@@ -163,6 +180,9 @@ def simulate(regimens=(), patient: Patient | str | None = None, days: float = 36
     days = check_days(days)
     steps_per_day = check_steps_per_day(steps_per_day, days)
     parameters = _check_parameters(parameters)
+    runs = _RUNS.get()
+    if runs is not None and parameters is DEFAULT:
+        runs.append((regimens, patient, days))
     if _use_compiled(compiled):
         from . import _compiled
 

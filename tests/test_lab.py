@@ -5,7 +5,9 @@ The lab page itself, in Chromium, is tested in tests/test_lab_browser.py.
 """
 from __future__ import annotations
 
+import html
 import json
+import re
 import subprocess
 import sys
 import zipfile
@@ -177,3 +179,27 @@ def test_the_packed_package_holds_every_module_and_data_file(tmp_path):
     first = (tmp_path / "hpg.zip").read_bytes()
     lab_assets.write_zip(tmp_path / "hpg.zip")
     assert (tmp_path / "hpg.zip").read_bytes() == first, "the same files pack to the same bytes"
+
+
+def test_an_explorer_links_each_setting_to_the_lab_with_its_simulations():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from hpg import plots, widgets
+
+    def draw(dose=200):
+        runs = [hpg.simulate(hpg.Regimen("testosterone_enanthate", dose, every=7, stop=60), days=90),
+                hpg.simulate([], "aging", days=90)]
+        fig = plots.time_course({"on": runs[0], "off": runs[1]}, ["T"])
+        return fig, plots.describe({"on": runs[0], "off": runs[1]}, ["T"])
+
+    explorer = widgets.explore(draw, dose=widgets.Slider("Dose", [100, 200], unit="mg", value=200))
+    page = explorer.render({"dose": 100})
+    link = re.search(r'href="([^"]+)"', page).group(1)
+    state = hpg.lab.state_from_url(html.unescape(link))
+    assert state["days"] == 90 and len(state["scenarios"]) == 2
+    first, second = state["scenarios"]
+    assert first["regimens"][0]["drug"] == "testosterone_enanthate" and first["regimens"][0]["dose"] == 100
+    assert second == {"patient": {"preset": "aging"}, "regimens": [], "label": "Scenario 2"}
+    toy = widgets.explore(lambda n=4: (plots.plot_toy(hpg.toy.simulate(n=n)), "toy"), n=widgets.Slider("n", [4, 8], value=4))
+    assert "hpg-lab-link" not in toy.render({"n": 4})  # the toy model is not the lab's

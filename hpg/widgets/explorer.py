@@ -130,11 +130,20 @@ class Explorer:
 
     def figure(self, **values):
         """``draw`` at ``values`` (defaults for the rest), checked: returns (figure, alt)."""
+        figure, alt, _ = self.drawing(values)
+        return figure, alt
+
+    def drawing(self, values: dict):
+        """``draw`` at ``values``, checked: (figure, alt, the link into the lab of the
+        simulations it ran, or "")."""
+        from .. import lab, model
+
         values = {**self.defaults(), **values}
-        drawn = self.draw(**values)
+        with model.recording() as runs:
+            drawn = self.draw(**values)
         if not (isinstance(drawn, tuple) and len(drawn) == 2 and isinstance(drawn[1], str) and drawn[1].strip()):
             raise TypeError(f"{self.name}() must return (figure, alt text), got {type(drawn).__name__}")
-        return drawn
+        return (*drawn, lab.runs_link(runs))
 
     def note(self, values: dict) -> str:
         """The line above each figure: the setting, any study it matches, any warning."""
@@ -152,11 +161,12 @@ class Explorer:
         """The presets that ``values`` match."""
         return [label for label, preset in self.presets.items() if all(_same(values[n], v) for n, v in preset.items())]
 
-    def page(self, values: dict, image: str) -> str:
-        """The HTML of one setting: its note, then ``image`` (the figure as an ``<img>``)."""
+    def page(self, values: dict, image: str, link: str = "") -> str:
+        """The HTML of one setting: its note (with ``link`` into the lab, if any), then
+        ``image`` (the figure as an ``<img>``)."""
         warn = any(c.warning(values[n]) for n, c in self.controls.items())
         note = (f'<p class="hpg-explorer-note{" hpg-outside" if warn else ""}">'
-                f"{'&#9888; ' if warn else ''}{html.escape(self.note(values))}</p>")
+                f"{'&#9888; ' if warn else ''}{html.escape(self.note(values))}{' ' + link if link else ''}</p>")
         return note + image
 
     def render(self, values: dict) -> str:
@@ -164,8 +174,8 @@ class Explorer:
         from ..plots import figure_html
 
         values = {**self.defaults(), **values}
-        figure, alt = self.figure(**values)
-        return self.page(values, figure_html(figure, alt, dpi=self.dpi, compact=True))
+        figure, alt, link = self.drawing(values)
+        return self.page(values, figure_html(figure, alt, dpi=self.dpi, compact=True), link)
 
     # ---------------------------------------------------------------- faces
     def precompute(self):

@@ -121,10 +121,10 @@ class LiveFace:
         from ..plots import png_html, redrawing
 
         with redrawing(self.figures):
-            figure, alt = self.explorer.figure(**values)
+            figure, alt, link = self.explorer.drawing(values)
         image = png_html(self.canvas.png(figure), alt)
         _close(figure)
-        page = self.pages[key] = self.explorer.page(values, image)
+        page = self.pages[key] = self.explorer.page(values, image, link)
         if len(self.pages) > KEEP_PAGES:
             self.pages.popitem(last=False)
         return page
