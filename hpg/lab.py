@@ -23,7 +23,7 @@ import json
 import re
 from urllib.parse import quote, unquote
 
-__all__ = ["OUTPUTS", "PARAMETERS", "MAX_SCENARIOS", "run", "locate", "catalogue", "lab_url", "lab_link", "runs_link", "state_from_url"]
+__all__ = ["OUTPUTS", "PARAMETERS", "MAX_SCENARIOS", "run", "locate", "catalogue", "lab_url", "lab_link", "runs_link", "results_link", "state_from_url"]
 
 #: The outputs the lab offers, in the order of its checkboxes.
 OUTPUTS = ("T", "free_T", "LH", "FSH", "E2", "ITT", "inhibin_B", "sperm", "testis_volume")
@@ -245,6 +245,13 @@ def runs_link(runs, *, page: str = LAB_PAGE) -> str:
     state = {"days": max(days for _, days in shown), "scenarios": [scenario for scenario, _ in shown]}
     url = f"{page}#{quote(json.dumps(state, separators=(',', ':')), safe='')}"
     return f'<a class="hpg-lab-link" href="{html.escape(url)}">Open these settings in the lab</a>'
+
+
+def results_link(results, *, page: str = LAB_PAGE) -> str:
+    """:func:`runs_link` for simulation results (an ``hpg.simulate`` result, a list of them, or a
+    dict of them by label): each carries its regimens, patient and length."""
+    runs = results.values() if isinstance(results, dict) else results if isinstance(results, (list, tuple)) else [results]
+    return runs_link([(r.regimens, r.patient, float(r.t[-1])) for r in runs], page=page)
 
 
 def state_from_url(url: str) -> dict:
