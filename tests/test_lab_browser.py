@@ -62,9 +62,11 @@ class LabPage(PageVisit):
         self.wait_for_run()
 
     def wait_for_run(self):
-        """Wait until the lab has finished one more run than before."""
+        """Wait until the lab has finished one more run than before and none is due (a field's
+        input and change events can each schedule one; the page must show the latest)."""
         self.page.wait_for_function(
-            "n => Number(document.getElementById('hpg-lab').dataset.runs || 0) > n",
+            "n => { const lab = document.getElementById('hpg-lab');"
+            " return Number(lab.dataset.runs || 0) > n && lab.dataset.busy === '0'; }",
             arg=self.runs,
             timeout=FIRST_RUN_MS if self.runs == 0 else RUN_MS,
         )

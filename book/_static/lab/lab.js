@@ -404,7 +404,13 @@
 
     schedule() {
       clearTimeout(this.timer);
+      this.root.dataset.busy = "1"; // a run is due: what is shown may not follow the form yet
       this.timer = setTimeout(() => this.run(), 150);
+    }
+
+    settled(generation) {
+      // The newest run has finished and no other is due: the page now shows the form's setup.
+      if (generation === this.generation && !this.timer) this.root.dataset.busy = "0";
     }
 
     copyLink() {
@@ -417,6 +423,7 @@
 
     // -------------------------------------------------------------- running
     async run() {
+      this.timer = null;
       const generation = ++this.generation;
       const { state } = this;
       this.clearMessages();
@@ -428,6 +435,7 @@
         results = await Promise.all(scenarios.map((scenario) => this.model.run(scenario)));
       } catch (error) {
         if (generation === this.generation) this.setStatus(`The model failed: ${error.message}`, true);
+        this.settled(generation);
         return;
       }
       if (generation !== this.generation) return; // a newer run is on its way
@@ -439,6 +447,7 @@
         this.clearResults();
         this.root.dataset.state = "error";
         this.setStatus(`Nothing is drawn until the input is corrected: ${problems.join(" ")}`, true);
+        this.settled(generation);
         return;
       }
       const ms = results.reduce((sum, r) => sum + r.ms, 0);
@@ -447,6 +456,7 @@
       this.root.dataset.state = "done";
       this.draw(this.results);
       this.setStatus(`Computed ${results.length} scenario${results.length > 1 ? "s" : ""} of ${state.days} days in ${ms.toFixed(0)} ms.`);
+      this.settled(generation);
     }
 
     clearMessages() {
