@@ -32,10 +32,6 @@ UNITS: dict[str, str] = {name: _outputs.REGISTRY[name].unit for name in _outputs
 OUTPUTS = _outputs.DAILY
 NG_DL_TO_NMOL_L = T_NG_DL_TO_NMOL_L  # kept for the notebooks that read it from here
 
-# Kept for callers of the earlier names.
-_regimens, _patient, _days, _check_steps_per_day = check_regimens, check_patient, check_days, check_steps_per_day
-
-
 _RUNS: contextvars.ContextVar = contextvars.ContextVar("hpg_simulations", default=None)
 
 
