@@ -18,6 +18,7 @@ from urllib.parse import urlparse
 from urllib.request import urlopen
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from conftest import ROOT, explorer_pages
 from hpg.widgets import STATIC_SITE
 from hpg.widgets.live_face import LIVE_FOOTER
@@ -27,6 +28,7 @@ pytestmark = pytest.mark.browser
 
 EXPLORERS = explorer_pages()
 STEPS = 4  # quick slider steps: the figure must follow to the last
+LAB_LOG = Path()  # the log of the JupyterLab server (and its kernels), set by the fixture
 
 
 def free_port() -> int:
@@ -54,7 +56,9 @@ def lab(tmp_path_factory):
         command.append("--allow-root")
     env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTER_CONFIG_DIR=str(root / ".config"))
     env.pop(STATIC_SITE, None)  # a reader's kernel, not the build's
-    log = open(root / "lab.log", "w")  # noqa: SIM115 - closed below
+    global LAB_LOG
+    LAB_LOG = root / "lab.log"
+    log = open(LAB_LOG, "w")  # noqa: SIM115 - closed below
     server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
     for _ in range(120):
@@ -145,12 +149,16 @@ def test_every_explorer_goes_live_and_recomputes_in_jupyterlab(lab, browser, nam
             after = explorer.evaluate(VISIBLE_FIGURE)
             assert after["note"] != before["note"], f"explorer {i + 1}: the note follows the {moved}"
             if last is not None:  # the figure ends on the slider's last position, not an earlier one
-                page.wait_for_function(
-                    "([el, text]) => Array.from(el.querySelectorAll('.hpg-explorer-note'))"
-                    ".some(p => p.offsetParent !== null && p.textContent.includes(text))",
-                    arg=[explorer.element_handle(), f" {last:g}"],
-                    timeout=90000,  # a wait, not a check: a cohort explorer drawing ahead on a loaded machine
-                )
+                try:
+                    page.wait_for_function(
+                        "([el, text]) => Array.from(el.querySelectorAll('.hpg-explorer-note'))"
+                        ".some(p => p.offsetParent !== null && p.textContent.includes(text))",
+                        arg=[explorer.element_handle(), f" {last:g}"],
+                        timeout=180000,  # a wait, not a check: a cohort explorer drawing ahead on a loaded machine
+                    )
+                except PlaywrightTimeout:
+                    pytest.fail(f"explorer {i + 1}: the slider ended on {last:g}, the explorer still shows\n"
+                                f"{explorer.inner_text()}\n--- the end of JupyterLab's log ---\n{LAB_LOG.read_text()[-4000:]}")
         assert external == []
     finally:
         # Stop the kernel this notebook started, so the next notebook has the machine to itself.
