@@ -26,7 +26,8 @@ from .patients import PATIENT_PARAMETERS, Patient
 
 __all__ = ["cohort", "VARIATION", "draw", "memory", "MEMORY_BUDGET"]
 
-#: parameter: (kind, spread). "lognormal": coefficient of variation; "normal": SD in the unit.
+#: parameter: (kind, spread). "lognormal": coefficient of variation; "normal": SD in the unit. A
+#: spread named by a string is a model parameter (hpg.parameters), fitted by scripts/calibrate.py.
 VARIATION: dict[str, tuple[str, float]] = {
     "gnrh_drive": ("lognormal", 0.20),  # calibrated to ref_LH (LH spread)
     "pituitary_capacity": ("lognormal", 0.15),  # calibrated to ref_FSH
@@ -34,6 +35,8 @@ VARIATION: dict[str, tuple[str, float]] = {
     "leydig_reserve": ("lognormal", 0.10),  # assumed
     "sertoli_capacity": ("lognormal", 0.20),  # calibrated to ref_inhB
     "germ_reserve": ("lognormal", 0.35),  # calibrated to ref_sperm (lower limit 16 M/mL)
+    "germ_androgen_need": ("lognormal", "germ_androgen_need_cv"),  # a fitted parameter (who_supp_6mo)
+    "progenitor_renewal": ("lognormal", "progenitor_renewal_cv"),  # a fitted parameter (liu_rec)
     "bmi": ("normal", 2.0),
     "aromatase": ("lognormal", 0.15),  # calibrated to ref_E2 (8-35 pg/mL)  # assumed: non-obese young men (travison2017 cohort)
     "shbg": ("lognormal", 0.30),  # calibrated to ref_SHBG (18.2-95.1 nmol/L)
@@ -41,12 +44,15 @@ VARIATION: dict[str, tuple[str, float]] = {
 }
 
 
-def draw(n: int, seed, base: Patient | None = None) -> dict[str, np.ndarray]:
-    """Parameter arrays (length ``n``) of a virtual cohort around ``base``."""
+def draw(n: int, seed, base: Patient | None = None, parameters=None) -> dict[str, np.ndarray]:
+    """Parameter arrays (length ``n``) of a virtual cohort around ``base`` (spreads named by a
+    parameter are read from ``parameters``, default the published set)."""
     base = base or Patient(name="healthy")
+    parameters = _check_parameters(parameters)
     rng = np.random.default_rng(seed)
     values = {}
     for name, (kind, spread) in VARIATION.items():
+        spread = parameters[spread] if isinstance(spread, str) else spread
         centre = getattr(base, name)
         z = rng.standard_normal(n)
         if kind == "lognormal":
@@ -95,7 +101,7 @@ def cohort(regimens=(), n: int = 1000, days: float = 365, seed=0, *, patient: Pa
         raise ValueError(f"a cohort of n={n!r} men over days={days:g} needs about {need / 2**30:.1f} GiB, more than the "
                          f"{MEMORY_BUDGET / 2**30:g} GiB allowed; simulate fewer men or fewer days (n x days at most about "
                          f"{int(MEMORY_BUDGET / memory(1, 1, steps_per_day)):,} man-days)")
-    params = draw(int(n), seed, base)
+    params = draw(int(n), seed, base, parameters)
     if _model._use_compiled(compiled):
         from . import _compiled
 

@@ -18,9 +18,18 @@ P           pituitary (gonadotrope) capacity (falls without GnRH)
 Rd          fraction of GnRH receptors desensitised by continuous agonist
 Ly          Leydig-cell capacity (atrophy without LH or hCG)
 S           Sertoli support of spermatogenesis, from FSH and ITT
-X1..X6      germ cells in six successive compartments (69 days in all)
+Pg          spermatogonial progenitor pool (A-pale spermatogonia), kept by
+            Sertoli support; slowly depleted by long suppression
+X1..X30     germ cells on their way to sperm, in three phases: differentiating
+            spermatogonia (X1..X6, FSH-dependent survival), spermatocytes
+            (X7..X18) and spermatids (X19..X30, both needing ITT)
 Ep          sperm in the epididymis (what an ejaculate samples)
 ==========  ===============================================================
+
+Germ cells advance at a fixed pace (the cycle of the seminiferous epithelium does not
+speed up or slow down with hormones) and die when their survival factors fail, so a
+compartment empties and must be refilled from upstream: the many short compartments
+make the passage nearly a fixed delay.
 
 Each slow state obeys ``dx/dt = A - B x`` with ``A >= 0`` and ``B > 0``
 (:func:`slow_rates`). The integrator (:func:`integrate`) is a second-order exponential
@@ -48,10 +57,13 @@ from .parameters import check as _check_parameters
 __all__ = ["Constants", "Man", "Loop", "STATES", "constants", "man", "exposures", "fast_loop", "solve", "slow_rates",
            "clinical_outputs", "untreated", "integrate", "schedule", "run", "run_scenario", "drug_effects"]
 
-STAGES = 6  # germ-cell compartments (hpg/parameters.py: "stages")
-STATES = ("Hc", "P", "Rd", "Ly", "S", *(f"X{k + 1}" for k in range(STAGES)), "Ep")
+#: Germ-cell compartments of each phase (structural; hpg/parameters.py lists them).
+SPERMATOGONIA, SPERMATOCYTES, SPERMATIDS = 6, 12, 12
+STAGES = SPERMATOGONIA + SPERMATOCYTES + SPERMATIDS
+GERM = 6  # index of the first germ-cell compartment in STATES
+STATES = ("Hc", "P", "Rd", "Ly", "S", "Pg", *(f"X{k + 1}" for k in range(STAGES)), "Ep")
 #: Drug exposure at one time, the columns of :func:`exposures`.
-EXPOSURE = ("T_exo", "antagonist", "inhibition", "hcg", "gonadorelin", "continuous")
+EXPOSURE = ("T_exo", "antagonist", "inhibition", "hcg", "gonadorelin", "continuous", "fsh")
 
 
 class Constants(NamedTuple):
@@ -71,6 +83,7 @@ class Constants(NamedTuple):
     kappa_T: float
     kappa_E: float
     kappa_PE: float
+    kappa_PT: float
     kappa_I: float
     K_GnRH: float
     desens_on: float
@@ -91,11 +104,18 @@ class Constants(NamedTuple):
     K_FSH: float
     K_ITT: float
     sertoli_tau: float
-    stage_days: float
+    spermatogonia_days: float
+    spermatocyte_days: float
+    spermatid_days: float
     epididymis_days: float
-    loss_max: float
-    loss_K: float
-    loss_first_stage: float
+    spermatogonial_loss_max: float
+    K_FSH_spermatogonia: float
+    androgen_loss_max: float
+    K_ITT_germ: float
+    progenitor_floor: float
+    progenitor_kappa: float
+    progenitor_k0: float
+    progenitor_renewal: float
     inhibin_germ_share: float
     testis_germ_share: float
     E2_residual: float
@@ -109,7 +129,7 @@ class Constants(NamedTuple):
     gonadorelin_ref: float
     free_T_0: float  # free testosterone of the healthy man (SHBG 35 nmol/L, albumin 43 g/L), nmol/L
     germ_mass_ref: float  # mean germ-cell compartment of the healthy man
-    germ_late_ref: float  # mean late (lossy) compartment of the healthy man
+    germ_late_ref: float  # mean spermatid compartment of the healthy man
     germ_epididymis_ref: float  # epididymal sperm of the healthy man
 
 
@@ -125,6 +145,8 @@ class Man(NamedTuple):
     aromatase: float  # aromatase activity at his body-mass index
     shbg: float
     albumin_term: float  # 1 + K_albumin [albumin]
+    germ_K: float  # ITT his spermatocytes and spermatids need: K_ITT_germ times his germ-cell sensitivity
+    renewal: float  # his progenitor self-renewal rate: progenitor_renewal times his own factor
 
 
 class Loop(NamedTuple):
@@ -139,6 +161,7 @@ class Loop(NamedTuple):
     G: float  # GnRH, relative
     q: float  # GnRH-receptor stimulus
     response: float  # gonadotrope response
+    pituitary_androgen: float  # testosterone's direct brake on the gonadotropes
     LH: float  # relative
     x: float  # LH-receptor stimulus (LH + hCG)
     u_next: float  # Leydig output this loop returns
@@ -148,24 +171,21 @@ class Loop(NamedTuple):
 def constants(parameters: Parameters = DEFAULT) -> Constants:
     """The daily model's constants for a parameter set (computed once per set)."""
     p = parameters
-    if int(p["stages"]) != STAGES:
-        raise ValueError(f"parameter stages must be {STAGES} (the number of germ-cell states), got {p['stages']!r}")
+    for name, count in (("spermatogonia_stages", SPERMATOGONIA), ("spermatocyte_stages", SPERMATOCYTES), ("spermatid_stages", SPERMATIDS)):
+        if int(p[name]) != count:
+            raise ValueError(f"parameter {name} must be {count} (the number of germ-cell states of that phase), got {p[name]!r}")
     values = {name: p[name] for name in Constants._fields if name in p}
     albumin_term = eq.albumin_binding(43.0, p["K_albumin"], p["albumin_molar_mass"])
     values["free_T_0"] = eq.free_testosterone(p["T_0"] * eq.T_NG_DL_TO_NMOL_L, 35.0, albumin_term)
-    # Healthy germ-cell compartments: the chain at Sertoli support 1.
-    kst = 1.0 / p["stage_days"]
-    first = int(p["loss_first_stage"]) - 1
-    loss = eq.germ_cell_loss(1.0, p["loss_max"], p["loss_K"])
-    levels, x = [], 1.0
-    for k in range(STAGES):
-        if k >= first:
-            x = x * kst / (kst + loss)
-        levels.append(x)
-    values["germ_mass_ref"] = sum(levels) / STAGES
-    values["germ_late_ref"] = sum(levels[first:]) / (STAGES - first)
-    values["germ_epididymis_ref"] = levels[-1] * kst * p["epididymis_days"]
-    return Constants(**values)
+    c = Constants(**values, germ_mass_ref=1.0, germ_late_ref=1.0, germ_epididymis_ref=1.0)
+    # The healthy man's germ cells: FSH, ITT and progenitors at 1, his threshold the median.
+    s = [0.0] * len(STATES)
+    released = germ_steady(SPERMATOGONIA / c.spermatogonia_days, germ_rates(1.0, 1.0, c.K_ITT_germ, c), s)
+    return c._replace(
+        germ_mass_ref=sum(s[GERM:GERM + STAGES]) / STAGES,
+        germ_late_ref=sum(s[GERM + SPERMATOGONIA + SPERMATOCYTES:GERM + STAGES]) / SPERMATIDS,
+        germ_epididymis_ref=released * c.epididymis_days,
+    )
 
 
 def man(patient: dict, c: Constants) -> Man:
@@ -180,6 +200,8 @@ def man(patient: dict, c: Constants) -> Man:
         eq.aromatase_activity(patient["aromatase"], patient["bmi"], c.bmi_0, c.aromatase_bmi_exponent),
         patient["shbg"],
         eq.albumin_binding(patient["albumin"], c.K_albumin, c.albumin_molar_mass),
+        c.K_ITT_germ * patient["germ_androgen_need"],
+        c.progenitor_renewal * patient["progenitor_renewal"],
     )
 
 
@@ -199,14 +221,14 @@ def exposures(regimens, times, horizon: float, parameters: Parameters = DEFAULT,
                 continuous[i] += share * level[i]
     columns = [levels.get(name, zero) for name in
                ("exogenous_T", "enclomiphene_effect", "tamoxifen", "N_desmethyltamoxifen", "anastrozole_effect", "hcg", "gonadorelin")]
-    return backend.rows(drug_effects, columns + [continuous], c), levels
+    return backend.rows(drug_effects, columns + [continuous, levels.get("follitropin", zero)], c), levels
 
 
-def drug_effects(T_exo, enclomiphene, tamoxifen, desmethyltamoxifen, anastrozole, hcg, gonadorelin, continuous, c):
+def drug_effects(T_exo, enclomiphene, tamoxifen, desmethyltamoxifen, anastrozole, hcg, gonadorelin, continuous, fsh, c):
     """The drug levels at one time (or at many, as arrays) as what the axis feels
     (:data:`EXPOSURE`): exogenous T (ng/dL), ERalpha antagonist occupancy, aromatase
     inhibition, hCG in LH equivalents, gonadorelin and its continuous part relative to
-    healthy GnRH."""
+    healthy GnRH, and FSH from a drug relative to the healthy man's FSH."""
     return (
         T_exo,
         eq.er_alpha_antagonism(enclomiphene, c.K_enclomiphene, tamoxifen + desmethyltamoxifen, c.K_tamoxifen),
@@ -214,6 +236,7 @@ def drug_effects(T_exo, enclomiphene, tamoxifen, desmethyltamoxifen, anastrozole
         eq.hcg_lh_equivalents(hcg, c.hCG_max, c.K_hCG),
         gonadorelin / c.gonadorelin_ref,
         continuous / c.gonadorelin_ref,
+        fsh / c.FSH_0,
     )
 
 
@@ -228,12 +251,13 @@ def fast_loop(u, Hc, P, Rd, Ly, T_exo, antagonist, inhibition, hcg, gonadorelin,
     androgen = eq.androgen_brake(free_T / c.free_T_0, c.kappa_T)
     estrogen = eq.estrogen_brake(y, c.kappa_E)
     G = eq.gnrh(m.gnrh_drive, Hc, androgen, estrogen)
-    q = eq.gnrh_receptor_stimulus(G, gonadorelin, Rd)
+    q = eq.gnrh_receptor_stimulus(G, gonadorelin)
     response = eq.gonadotrope_response(q, c.K_GnRH)
-    LH = eq.lh_secretion(m.pituitary, P, response, y, c.kappa_PE)
+    pituitary_androgen = eq.pituitary_androgen_brake(free_T / c.free_T_0, c.kappa_PT)
+    LH = eq.lh_secretion(m.pituitary, P, Rd, response, pituitary_androgen, y, c.kappa_PE)
     x = eq.lh_receptor_stimulus(LH, hcg)
     u_next = eq.leydig_output(m.leydig, Ly, x, m.leydig_K, c.leydig_basal)
-    return Loop(T, free_T, e, y, androgen, estrogen, G, q, response, LH, x, u_next)
+    return Loop(T, free_T, e, y, androgen, estrogen, G, q, response, pituitary_androgen, LH, x, u_next)
 
 
 def solve(u, slope, Hc, P, Rd, Ly, T_exo, antagonist, inhibition, hcg, gonadorelin, c, m, extra):
@@ -262,66 +286,110 @@ def solve(u, slope, Hc, P, Rd, Ly, T_exo, antagonist, inhibition, hcg, gonadorel
 
 
 # --------------------------------------------------------------------------- the slow states
+def germ_rates(fsh, itt, K, c):
+    """Per phase of spermatogenesis (spermatogonia, spermatocytes, spermatids): the rate at
+    which cells pass from one compartment to the next (1/day, fixed) and the total rate at
+    which they leave one (passage plus death, :func:`hpg.equations.spermatogonial_loss`
+    and :func:`hpg.equations.androgen_dependent_loss`): ``(k1, b1, k2, b2, k3, b3)``."""
+    k1 = SPERMATOGONIA / c.spermatogonia_days
+    k2 = SPERMATOCYTES / c.spermatocyte_days
+    k3 = SPERMATIDS / c.spermatid_days
+    lost = eq.androgen_dependent_loss(itt, c.androgen_loss_max, K)
+    return k1, k1 + eq.spermatogonial_loss(fsh, c.spermatogonial_loss_max, c.K_FSH_spermatogonia), k2, k2 + lost, k3, k3 + lost
+
+
+def _phase(k, rates):
+    """Passage rate and leaving rate of germ-cell compartment ``k`` (0-based)."""
+    if k < SPERMATOGONIA:
+        return rates[0], rates[1]
+    if k < SPERMATOGONIA + SPERMATOCYTES:
+        return rates[2], rates[3]
+    return rates[4], rates[5]
+
+
+def germ_entry(progenitors, c, m):
+    """Cells a day entering spermatogenesis from the progenitor pool (the man's germ
+    reserve and Sertoli capacity set its size); 1 per compartment-time in the healthy man."""
+    return m.germ * m.sertoli * progenitors * SPERMATOGONIA / c.spermatogonia_days
+
+
+def germ_steady(entry, rates, s):
+    """Fill the germ-cell compartments of ``s`` at steady state for ``entry`` cells a day
+    entering the first; returns the cells a day released into the epididymis."""
+    flux = entry
+    for k in range(STAGES):
+        passage, leaving = _phase(k, rates)
+        s[GERM + k] = flux / leaving
+        flux = s[GERM + k] * passage
+    return flux
+
+
 def late_germ_cells(s, c):
-    """Late (lossy) germ-cell compartments relative to the healthy man's."""
-    first = int(c.loss_first_stage) - 1
+    """Spermatids relative to the healthy man's."""
     late = 0.0
-    for k in range(first, STAGES):
-        late += s[5 + k]
-    return late / (STAGES - first) / c.germ_late_ref
+    for k in range(SPERMATOGONIA + SPERMATOCYTES, STAGES):
+        late += s[GERM + k]
+    return late / SPERMATIDS / c.germ_late_ref
 
 
-def slow_rates(u, loop, s, continuous, c, m, A, B):
+def follicle_stimulation(loop, s, fsh_drug, c, m):
+    """Inhibin B and the FSH the testes feel (relative): the pituitary's own and a drug's."""
+    inhibin = eq.inhibin_b(m.sertoli, s[4], late_germ_cells(s, c), c.inhibin_germ_share)
+    return inhibin, eq.fsh_secretion(loop.LH, inhibin, c.kappa_I) + fsh_drug
+
+
+def slow_rates(u, loop, s, continuous, fsh_drug, c, m, A, B):
     """Fill ``A`` and ``B`` with the rates of every slow state ``s`` (``dx/dt = A - B x``)."""
     activity = loop.androgen * loop.estrogen
     k = eq.adaptation_rate(activity, c.hypothalamus_k0, c.hypothalamus_k1)
     A[0], B[0] = k * eq.capacity_target(activity, c.capacity_floor, c.capacity_kappa), k
-    k = eq.adaptation_rate(loop.q, c.pituitary_k0, c.pituitary_k1)
-    A[1], B[1] = k * eq.capacity_target(loop.q, c.capacity_floor, c.capacity_kappa), k
+    signal = loop.q * (1.0 - s[2])  # GnRH on receptors that still signal
+    k = eq.adaptation_rate(signal, c.pituitary_k0, c.pituitary_k1)
+    A[1], B[1] = k * eq.capacity_target(signal, c.capacity_floor, c.capacity_kappa), k
     D = eq.desensitisation_rate(continuous, c.desens_on, c.desens_K)
     A[2], B[2] = D, D + c.desens_off
     k = eq.adaptation_rate(loop.x, c.leydig_k0, c.leydig_k1)
     A[3], B[3] = k * eq.capacity_target(loop.x, c.capacity_floor, c.leydig_capacity_kappa), k
-    S = s[4]
-    inhibin = eq.inhibin_b(m.sertoli, S, late_germ_cells(s, c), c.inhibin_germ_share)
-    fsh = eq.fsh_secretion(loop.LH, inhibin, c.kappa_I)
+    S, Pg = s[4], s[5]
+    fsh = follicle_stimulation(loop, s, fsh_drug, c, m)[1]
     A[4] = eq.sertoli_target(fsh, u, c.sertoli_weight_FSH, c.K_FSH, c.K_ITT) / c.sertoli_tau
     B[4] = 1.0 / c.sertoli_tau
-    transit = 1.0 / c.stage_days
-    lost = transit + eq.germ_cell_loss(S, c.loss_max, c.loss_K)
-    first = int(c.loss_first_stage) - 1
-    A[5] = m.germ * m.sertoli * transit * S
+    k = eq.progenitor_rate(S, Pg, c.progenitor_k0, m.renewal)
+    A[5], B[5] = k * eq.capacity_target(S, c.progenitor_floor, c.progenitor_kappa), k
+    rates = germ_rates(fsh, u, m.germ_K, c)
+    A[GERM] = germ_entry(Pg, c, m)
+    passage = 0.0
     for k in range(STAGES):
         if k > 0:
-            A[5 + k] = s[4 + k] * transit
-        B[5 + k] = lost if k >= first else transit
-    A[5 + STAGES] = s[4 + STAGES] * transit
-    B[5 + STAGES] = 1.0 / c.epididymis_days
+            A[GERM + k] = s[GERM + k - 1] * passage
+        passage, B[GERM + k] = _phase(k, rates)
+    A[GERM + STAGES] = s[GERM + STAGES - 1] * passage
+    B[GERM + STAGES] = 1.0 / c.epididymis_days
 
 
-def clinical_outputs(u, loop, s, c, m, out):
+def clinical_outputs(u, loop, s, fsh_drug, c, m, out):
     """Fill ``out`` with the clinical outputs (``hpg.outputs.PHYSIOLOGY``, in their units)."""
-    S = s[4]
-    inhibin = eq.inhibin_b(m.sertoli, S, late_germ_cells(s, c), c.inhibin_germ_share)
+    inhibin, fsh = follicle_stimulation(loop, s, fsh_drug, c, m)
     mass = 0.0
     for k in range(STAGES):
-        mass += s[5 + k]
+        mass += s[GERM + k]
     out[0] = loop.T
     out[1] = loop.free_T
     out[2] = m.shbg
     out[3] = c.E2_0 * loop.e
     out[4] = c.LH_0 * loop.LH
-    out[5] = c.FSH_0 * eq.fsh_secretion(loop.LH, inhibin, c.kappa_I)
+    out[5] = c.FSH_0 * fsh
     out[6] = c.ITT_0 * u
     out[7] = c.inhibin_B_0 * inhibin
-    out[8] = c.sperm_0 * s[5 + STAGES] / c.germ_epididymis_ref
+    out[8] = c.sperm_0 * s[GERM + STAGES] / c.germ_epididymis_ref
     out[9] = c.testis_volume_0 * eq.testis_volume(mass / STAGES / c.germ_mass_ref, m.sertoli, c.testis_germ_share)
     out[10] = loop.G
     out[11] = s[0]
     out[12] = s[1]
     out[13] = s[3]
     out[14] = s[2]
-    out[15] = S
+    out[15] = s[4]
+    out[16] = s[5]
 
 
 # --------------------------------------------------------------------------- steady state
@@ -356,25 +424,17 @@ def untreated(c, m, s):
     u = 0.5 * (low + high)
     Hc, P, Ly, loop = _capacities(u, c, m)
     s[0], s[1], s[2], s[3] = Hc, P, 0.0, Ly
-    transit = 1.0 / c.stage_days
-    first = int(c.loss_first_stage) - 1
-    S = 1.0
+    S, fsh = 1.0, 1.0
     for _ in range(200):
-        lost = transit + eq.germ_cell_loss(S, c.loss_max, c.loss_K)
-        x = m.germ * m.sertoli * S
-        for k in range(STAGES):
-            if k >= first:
-                x = x * transit / lost
-            s[5 + k] = x
-        inhibin = eq.inhibin_b(m.sertoli, S, late_germ_cells(s, c), c.inhibin_germ_share)
-        fsh = eq.fsh_secretion(loop.LH, inhibin, c.kappa_I)
-        S_new = eq.sertoli_target(fsh, u, c.sertoli_weight_FSH, c.K_FSH, c.K_ITT)
-        done = abs(S_new - S) < 1e-13
-        S = S_new
+        s[4], s[5] = S, eq.capacity_target(S, c.progenitor_floor, c.progenitor_kappa)
+        released = germ_steady(germ_entry(s[5], c, m), germ_rates(fsh, u, m.germ_K, c), s)
+        fsh_new = follicle_stimulation(loop, s, 0.0, c, m)[1]
+        S_new = eq.sertoli_target(fsh_new, u, c.sertoli_weight_FSH, c.K_FSH, c.K_ITT)
+        done = abs(S_new - S) + abs(fsh_new - fsh) < 1e-13
+        S, fsh = S_new, fsh_new
         if done:
             break
-    s[4] = S
-    s[5 + STAGES] = s[4 + STAGES] * transit * c.epididymis_days
+    s[GERM + STAGES] = released * c.epididymis_days
     return u
 
 
@@ -392,30 +452,37 @@ def integrate(s, u, steps, at, before, every, c, m, record, A, B, A1, B1, guess)
     slope = 2.0
     x = at[0]
     u, slope, loop = solve(u, slope, s[0], s[1], s[2], s[3], x[0], x[1], x[2], x[3], x[4], c, m, 0)
-    slow_rates(u, loop, s, x[5], c, m, A, B)
+    slow_rates(u, loop, s, x[5], x[6], c, m, A, B)
     rows = 0
     for i in range(nodes):
         if i % every == 0 or i == nodes - 1:
-            clinical_outputs(u, loop, s, c, m, record[rows])
+            clinical_outputs(u, loop, s, x[6], c, m, record[rows])
             rows += 1
         if i == nodes - 1:
             break
         h = steps[i]
-        # predictor: exponential Euler with the rates at the start of the step
+        # predictor: exponential Euler with the rates at the start of the step (compartments of
+        # one germ-cell phase share a rate, so each decay factor is computed once)
+        rate, decay = -1.0, 1.0
         for j in range(n):
+            if B[j] != rate:
+                rate, decay = B[j], math.exp(-B[j] * h)
             q = A[j] / B[j]
-            guess[j] = q + (s[j] - q) * math.exp(-B[j] * h)
+            guess[j] = q + (s[j] - q) * decay
         x = before[i + 1]
         u1, slope, loop = solve(u, slope, guess[0], guess[1], guess[2], guess[3], x[0], x[1], x[2], x[3], x[4], c, m, 0)
-        slow_rates(u1, loop, guess, x[5], c, m, A1, B1)
+        slow_rates(u1, loop, guess, x[5], x[6], c, m, A1, B1)
         # corrector: the same update with the rates averaged over the step (second order)
+        rate, decay = -1.0, 1.0
         for j in range(n):
-            rate = 0.5 * (B[j] + B1[j])
+            mean = 0.5 * (B[j] + B1[j])
+            if mean != rate:
+                rate, decay = mean, math.exp(-mean * h)
             q = 0.5 * (A[j] + A1[j]) / rate
-            s[j] = q + (s[j] - q) * math.exp(-rate * h)
+            s[j] = q + (s[j] - q) * decay
         x = at[i + 1]
         u, slope, loop = solve(u1, slope, s[0], s[1], s[2], s[3], x[0], x[1], x[2], x[3], x[4], c, m, 0)
-        slow_rates(u, loop, s, x[5], c, m, A, B)
+        slow_rates(u, loop, s, x[5], x[6], c, m, A, B)
     return rows
 
 

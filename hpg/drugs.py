@@ -22,6 +22,7 @@ tamoxifen                  mg    oral (tamoxifen citrate)
 anastrozole                mg    oral
 hcg                        IU    subcutaneous
 gonadorelin                ug    subcutaneous pump (pulse-averaged here)
+follitropin                IU    subcutaneous (recombinant or urinary FSH)
 =========================  ====  ==========================================
 
 Every pharmacokinetic number (half-lives, volumes, fractions) lives with its
@@ -263,6 +264,15 @@ def _gonadorelin(p):
     return (Species("gonadorelin", "pg/mL", rates, 1e6 / (p["gonadorelin_volume"] * 1000.0)),)
 
 
+def _follitropin(p):
+    # Subcutaneous FSH: absorbed over hours (peak at about 13 h), terminal half-life about a day,
+    # clearance 0.6 L/h and 70% bioavailable (follitropin alfa and beta labels); the apparent
+    # volume follows from clearance and half-life. Reported as IU/L, added to the pituitary's FSH.
+    k_abs, k_el = _hl(p["follitropin_absorption_half_life"]), _hl(p["follitropin_half_life"])
+    volume = p["follitropin_clearance"] / k_el
+    return (Species("follitropin", "IU/L", (k_abs, k_el), 1.0 / volume, p["follitropin_bioavailability"]),)
+
+
 # --------------------------------------------------------------------------- the catalogue
 DRUGS: dict[str, Drug] = {}
 
@@ -405,6 +415,22 @@ _register(
         pulse_averaged=True,
         studied_doses="10-20 ug per pulse every 90 min (up to 120 min) by pump (ansm2019, the French Lutrelef SmPC)",
         studies=(Study("the Lutrelef label", "ansm2019", (10.0, 20.0), (90 * MINUTES, 120 * MINUTES)),),
+    )
+)
+
+_register(
+    Drug(
+        "follitropin",
+        unit="IU",
+        route="subcutaneous injection",
+        mechanism="follicle-stimulating hormone (recombinant follitropin alfa or beta; urinary FSH and hMG act "
+        "alike): agonist of the FSH receptor on Sertoli cells, supporting spermatogonia and Sertoli function "
+        "while the pituitary's FSH is suppressed; it cannot replace intratesticular testosterone",
+        kinetics=_follitropin,
+        half_lives={"absorption": "4.5 h (peak at about 13 h, puregon_pi)", "elimination": "24 h (gonalf_pi)"},
+        sources=("gonalf_pi", "puregon_pi", "matsumoto1983", "burgues1997"),
+        studied_doses="75-150 IU two to three times a week with hCG in hypogonadotropic hypogonadism (burgues1997)",
+        studies=(Study("Burgues 1997", "burgues1997", 150.0, 7 / 3),),
     )
 )
 

@@ -45,6 +45,7 @@ __all__ = [
     "gnrh_receptor_stimulus",
     "gonadotrope_response",
     "lh_secretion",
+    "pituitary_androgen_brake",
     "fsh_secretion",
     "lh_receptor_stimulus",
     "leydig_output",
@@ -53,7 +54,9 @@ __all__ = [
     "desensitisation_rate",
     "inhibin_b",
     "sertoli_target",
-    "germ_cell_loss",
+    "spermatogonial_loss",
+    "androgen_dependent_loss",
+    "progenitor_rate",
     "er_alpha_antagonism",
     "aromatase_inhibition",
     "hcg_lh_equivalents",
@@ -178,24 +181,35 @@ def gnrh(drive, hypothalamic_capacity, androgen, estrogen):
 
 
 # --------------------------------------------------------------------------- pituitary
-@equation(r"q = (G+g)(1-R_d)")
-def gnrh_receptor_stimulus(G, gonadorelin, desensitised):
-    """What the gonadotropes' GnRH receptors see: endogenous GnRH plus gonadorelin (both
-    relative to healthy mean GnRH), on the share of receptors not desensitised."""
-    return (G + gonadorelin) * (1.0 - desensitised)
+@equation(r"q = G+g")
+def gnrh_receptor_stimulus(G, gonadorelin):
+    """What the gonadotropes' GnRH receptors are offered: endogenous GnRH plus a GnRH-receptor
+    agonist (gonadorelin, or a long-acting agonist in gonadorelin equivalents), both relative
+    to healthy mean GnRH."""
+    return G + gonadorelin
 
 
 @equation(r"\sigma = \mathrm{rise}(q;K_\mathrm{GnRH},1.5)")
 def gonadotrope_response(q, K_GnRH):
-    """Gonadotrope synthesis in response to the receptor stimulus ``q``."""
+    """Gonadotrope synthesis in response to the receptor stimulus ``q`` (on receptors that
+    still signal)."""
     return rise(q, K_GnRH, n=1.5)
 
 
-@equation(r"\mathrm{LH} = p\,P\,\sigma\,\mathrm{brake}(y;\kappa_{PE},1)")
-def lh_secretion(pituitary, capacity, response, er_signal, kappa_PE):
-    """LH (relative): the man's pituitary, its capacity, its response to GnRH, and
-    estradiol's direct pituitary brake."""
-    return pituitary * capacity * response * brake(er_signal, kappa_PE, n=1)
+@equation(r"b_{PT} = \mathrm{brake}(fT/fT_0;\kappa_{PT},1)")
+def pituitary_androgen_brake(free_T_rel, kappa_PT):
+    """Testosterone's direct brake on the gonadotropes (LH and FSH), seen when GnRH is
+    clamped by a pump (sheckter1989)."""
+    return brake(free_T_rel, kappa_PT, n=1)
+
+
+@equation(r"\mathrm{LH} = p\,P\,(1-R_d)\,\sigma\,b_{PT}\,\mathrm{brake}(y;\kappa_{PE},1)")
+def lh_secretion(pituitary, capacity, desensitised, response, androgen, er_signal, kappa_PE):
+    """LH (relative): the man's pituitary, its capacity, the share of GnRH receptors not
+    desensitised, the response to GnRH, and the direct pituitary brakes of testosterone
+    (``androgen``, :func:`pituitary_androgen_brake`) and estradiol. Desensitisation silences
+    receptors whatever the agonist level, so a larger continuous dose cannot out-shout it."""
+    return pituitary * capacity * (1.0 - desensitised) * response * androgen * brake(er_signal, kappa_PE, n=1)
 
 
 @equation(r"\mathrm{FSH} = \mathrm{LH}\,\mathrm{brake}(\mathrm{InhB};\kappa_I,1)")
@@ -242,10 +256,28 @@ def sertoli_target(fsh, itt, weight_FSH, K_FSH, K_ITT):
     return weight_FSH * rise(fsh, K_FSH, n=1) + (1.0 - weight_FSH) * rise(itt, K_ITT, n=1)
 
 
-@equation(r"\lambda = \lambda_\mathrm{max}\,\bigl(1-\mathrm{hill}(S;K_\lambda,4)\bigr)")
-def germ_cell_loss(support, loss_max, loss_K):
-    """Extra loss rate (1/day) of late germ cells when Sertoli support fails."""
-    return loss_max * (1.0 - hill(support, loss_K, n=4))
+@equation(r"\lambda_F = \lambda_{F}\,\bigl(1-\mathrm{hill}(F;K_{F,g},2)\bigr)")
+def spermatogonial_loss(fsh, loss_max, K):
+    """Extra death rate (1/day) of differentiating spermatogonia as FSH, their survival
+    factor, falls (``fsh`` relative to the healthy man's)."""
+    return loss_max * (1.0 - hill(fsh, K, n=2))
+
+
+@equation(r"\lambda_A = \lambda_{A}\,\bigl(1-\mathrm{hill}(u;K_{A}\theta,4)\bigr)")
+def androgen_dependent_loss(itt, loss_max, K):
+    """Death rate (1/day) of spermatocytes and spermatids when intratesticular testosterone
+    ``itt`` (relative) falls below what meiosis and spermiogenesis need (``K``: the man's
+    threshold, ``K_A`` times his germ-cell sensitivity); steep, so that a small residual
+    ITT decides between azoospermia and a few million sperm per mL."""
+    return loss_max * (1.0 - hill(itt, K, n=4))
+
+
+@equation(r"k_P = k_{P,0} + r\,S\,P_g")
+def progenitor_rate(support, pool, k0, renewal):
+    """Rate (1/day) at which the spermatogonial progenitor pool ``pool`` moves to its target:
+    slow decline without support (``k0``), and regrowth by self-renewal, faster the larger
+    the pool and the stronger the Sertoli support (``renewal``: the man's rate)."""
+    return k0 + renewal * support * pool
 
 
 @equation(r"V = 1 - w_V + w_V\,M\,s")

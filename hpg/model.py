@@ -198,7 +198,7 @@ def steady_state(patient: Patient | None = None, parameters: Parameters | None =
     u = _daily.untreated(c, m, s)
     loop = _daily.fast_loop(u, s[0], s[1], s[2], s[3], 0.0, 0.0, 0.0, 0.0, 0.0, c, m)
     out = [0.0] * len(_outputs.PHYSIOLOGY)
-    _daily.clinical_outputs(u, loop, s, c, m, out)
+    _daily.clinical_outputs(u, loop, s, 0.0, c, m, out)
     return dict(zip(_outputs.PHYSIOLOGY, out))
 
 
@@ -232,7 +232,7 @@ def simulate_reference(regimens=(), patient: Patient | str | None = None, days: 
     def rhs(t, y):
         y = list(y)
         u, loop, x, _ = close(t, y)
-        _daily.slow_rates(u, loop, y, x[5], c, m, A, B)
+        _daily.slow_rates(u, loop, y, x[5], x[6], c, m, A, B)
         return [a - b * v for a, b, v in zip(A, B, y)]
 
     # Dose times are discontinuities of the inputs' slope: stop the solver there.
@@ -254,8 +254,8 @@ def simulate_reference(regimens=(), patient: Patient | str | None = None, days: 
     out = [0.0] * len(_outputs.PHYSIOLOGY)
     for i, t in enumerate(t_eval):
         state = Y[:, i].tolist()
-        u, loop, _, levels = close(t, state)
-        _daily.clinical_outputs(u, loop, state, c, m, out)
+        u, loop, x, levels = close(t, state)
+        _daily.clinical_outputs(u, loop, state, x[6], c, m, out)
         for name, value in zip(_outputs.PHYSIOLOGY, out):
             values[name].append(value)
         for name in _outputs.DRUG_LEVELS:

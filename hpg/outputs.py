@@ -61,6 +61,7 @@ REGISTRY: dict[str, Output] = {
         _o("leydig_capacity", "relative", "Leydig-cell capacity"),
         _o("desensitisation", "fraction", "GnRH-receptor desensitisation"),
         _o("sertoli_support", "relative", "Sertoli support"),
+        _o("progenitors", "relative", "spermatogonial progenitors"),
         # drug levels (hpg.drugs species)
         _o("exogenous_T", "ng/dL", "testosterone from the drug", *_STEROID_T),
         _o("enclomiphene", "ng/mL", "enclomiphene"),
@@ -70,6 +71,7 @@ REGISTRY: dict[str, Output] = {
         _o("anastrozole", "ng/mL", "anastrozole"),
         _o("hcg", "IU/L", "hCG"),
         _o("gonadorelin", "pg/mL", "gonadorelin"),
+        _o("follitropin", "IU/L", "FSH from the drug"),
         # the pulse-level model's own
         _o("receptor_free", "fraction", "free GnRH receptors"),
         _o("receptor_bound", "fraction", "bound GnRH receptors"),
@@ -79,8 +81,9 @@ REGISTRY: dict[str, Output] = {
 
 #: What hpg.simulate reports, in order: the physiology, then every drug level.
 PHYSIOLOGY = ("T", "free_T", "SHBG", "E2", "LH", "FSH", "ITT", "inhibin_B", "sperm", "testis_volume", "GnRH",
-              "hypothalamic_capacity", "pituitary_capacity", "leydig_capacity", "desensitisation", "sertoli_support")
-DRUG_LEVELS = ("exogenous_T", "enclomiphene", "zuclomiphene", "tamoxifen", "N_desmethyltamoxifen", "anastrozole", "hcg", "gonadorelin")
+              "hypothalamic_capacity", "pituitary_capacity", "leydig_capacity", "desensitisation", "sertoli_support", "progenitors")
+DRUG_LEVELS = ("exogenous_T", "enclomiphene", "zuclomiphene", "tamoxifen", "N_desmethyltamoxifen", "anastrozole", "hcg", "gonadorelin",
+               "follitropin")
 DAILY = PHYSIOLOGY + DRUG_LEVELS
 #: What hpg.simulate_pulses reports, in order.
 PULSE = ("GnRH", "gonadorelin", "receptor_free", "receptor_bound", "receptor_desensitised", "LH", "FSH", "T", "free_T", "E2")

@@ -23,6 +23,8 @@ PATIENT_PARAMETERS: dict[str, tuple[float, float, float, str, str]] = {
     "leydig_reserve": (1.0, 0.1, 3.0, "1", "how far Leydig output can rise above baseline (scales the half-saturation stimulus)"),
     "sertoli_capacity": (1.0, 0.0, 3.0, "1", "Sertoli-cell number and output (inhibin B, germ-cell support)"),
     "germ_reserve": (1.0, 0.0, 3.0, "1", "spermatogonial input into spermatogenesis (sets sperm count)"),
+    "germ_androgen_need": (1.0, 0.1, 10.0, "1", "intratesticular testosterone his spermatocytes and spermatids need, relative to the typical man's (higher: azoospermic sooner under suppression)"),
+    "progenitor_renewal": (1.0, 0.05, 5.0, "1", "how fast his spermatogonial progenitors regrow, relative to the typical man (lower: slower recovery of sperm output)"),
     "bmi": (23.0, 15.0, 60.0, "kg/m^2", "body-mass index: aromatase activity grows with adiposity"),
     "aromatase": (1.0, 0.2, 5.0, "1", "aromatase activity at a given adiposity (rises with age)"),
     "shbg": (35.0, 5.0, 150.0, "nmol/L", "sex-hormone-binding globulin"),
@@ -42,6 +44,8 @@ class Patient:
     leydig_reserve: float = 1.0
     sertoli_capacity: float = 1.0
     germ_reserve: float = 1.0
+    germ_androgen_need: float = 1.0
+    progenitor_renewal: float = 1.0
     bmi: float = 23.0
     aromatase: float = 1.0
     shbg: float = 35.0

@@ -218,7 +218,7 @@ def _run(patient, regimens, steps: int, seed: int, parameters: Parameters):
 
     # Constants bound locally (this loop is the hot path).
     T0, to_nmol, inv_fT0, E2_residual, kappa_T, kappa_E = d.T_0, eq.T_NG_DL_TO_NMOL_L, 1.0 / d.free_T_0, d.E2_residual, d.kappa_T, d.kappa_E
-    K_GnRH, kappa_PE, kappa_I, basal = d.K_GnRH, d.kappa_PE, d.kappa_I, d.leydig_basal
+    K_GnRH, kappa_PE, kappa_PT, kappa_I, basal = d.K_GnRH, d.kappa_PE, d.kappa_PT, d.kappa_I, d.leydig_basal
     LH_0, FSH_0, E2_0 = d.LH_0, d.FSH_0, d.E2_0
     floor, kappa, kappa_L = d.capacity_floor, d.capacity_kappa, d.leydig_capacity_kappa
     kH0, kH1, kP0, kP1 = d.hypothalamus_k0 / 1440.0, d.hypothalamus_k1 / 1440.0, d.pituitary_k0 / 1440.0, d.pituitary_k1 / 1440.0
@@ -234,9 +234,10 @@ def _run(patient, regimens, steps: int, seed: int, parameters: Parameters):
     cL = LH_0 / c.lh_residence
     exp = math.exp
     (free_testosterone, estradiol, er_alpha_signal, androgen_brake, estrogen_brake, gonadotrope_response, lh_secretion,
-     fsh_secretion, brake, leydig_output, adaptation_rate, capacity_target) = (
+     pituitary_androgen_brake, fsh_secretion, brake, leydig_output, adaptation_rate, capacity_target) = (
         eq.free_testosterone, eq.estradiol, eq.er_alpha_signal, eq.androgen_brake, eq.estrogen_brake, eq.gonadotrope_response,
-        eq.lh_secretion, eq.fsh_secretion, eq.brake, eq.leydig_output, eq.adaptation_rate, eq.capacity_target)
+        eq.lh_secretion, eq.pituitary_androgen_brake, eq.fsh_secretion, eq.brake, eq.leydig_output, eq.adaptation_rate,
+        eq.capacity_target)
 
     # Untreated start: the daily model's steady state, with the receptor and the
     # frequency sensor at their means under the patient's own pulse train.
@@ -245,7 +246,7 @@ def _run(patient, regimens, steps: int, seed: int, parameters: Parameters):
     X = B * inv_Bref
     Z = Zm
     Te, xL = loop.T, loop.x
-    made = lh_secretion(m.pituitary, P, gonadotrope_response(X, K_GnRH), loop.y, kappa_PE)
+    made = lh_secretion(m.pituitary, P, 0.0, gonadotrope_response(X, K_GnRH), loop.pituitary_androgen, loop.y, kappa_PE)
     sigL = cL * made
     Q = sigL / (rho * X + rho0)
     Lf, Ls = sigL * share / c.kf, sigL * (1.0 - share) / c.ks
@@ -308,7 +309,7 @@ def _run(patient, regimens, steps: int, seed: int, parameters: Parameters):
         bo = b / (1.0 - D)  # occupancy of the receptors still able to signal
         zb = bo / (bo + KZ)
         Z = zb + (Z - zb) * eZ
-        made = lh_secretion(m.pituitary, P, gonadotrope_response(X, K_GnRH), y, kappa_PE)
+        made = lh_secretion(m.pituitary, P, 0.0, gonadotrope_response(X, K_GnRH), pituitary_androgen_brake(fT * inv_fT0, kappa_PT), y, kappa_PE)
         sigL = cL * made
         r = rho * b + rho0
         Qinf = sigL / r
