@@ -69,9 +69,22 @@ GROUPS: dict[str, FitGroup] = {
     ),
     "sperm": FitGroup(
         "sperm",
-        "least squares, scripts/calibrate.py sperm",
-        {"sertoli_tau": (1.0, 60.0), "loss_max": (0.01, 1.0), "loss_K": (0.05, 0.95), "K_ITT": (0.01, 2.0)},
-        ("hand_supp", "hand_rec"),
+        "least squares on virtual cohorts, scripts/calibrate.py sperm",
+        {
+            "germ_loss_max": (0.01, 2.0),
+            "K_support_germ": (0.02, 2.0),
+            "spermatogonial_loss_max": (0.005, 1.0),
+            "progenitor_floor": (0.001, 0.5),
+            "progenitor_k0": (1 / 2000, 1 / 30),
+            "progenitor_renewal": (0.0005, 1.0),
+            "germ_support_need_cv": (0.1, 3.0),
+            "progenitor_renewal_cv": (0.1, 3.0),
+            "sertoli_tau": (3.0, 60.0),
+            "K_ITT": (0.02, 5.0),
+        },
+        ("hand_supp", "hand_rec", "who_supp_6mo", "liu_rec"),
+        note="also fitted to the sperm output a single gonadotropin keeps (matsumoto1986: hCG alone; bremner1981: "
+        "hCG with testosterone; matsumoto1983: FSH with testosterone), which are not rows of the table",
     ),
     "pulse": FitGroup(
         "pulse",
@@ -122,6 +135,7 @@ GROUPS: dict[str, FitGroup] = {
             "desmethyltamoxifen_volume": _HAND,
             "aromatase_bmi_exponent": _HAND,
             "gonadorelin_ref": _HAND,
+            "kappa_PT": _HAND,
         },
         (),
         note="each is tied to a label, a study median or a preset baseline named in its source, not to a row",

@@ -35,7 +35,7 @@ VARIATION: dict[str, tuple[str, float]] = {
     "leydig_reserve": ("lognormal", 0.10),  # assumed
     "sertoli_capacity": ("lognormal", 0.20),  # calibrated to ref_inhB
     "germ_reserve": ("lognormal", 0.35),  # calibrated to ref_sperm (lower limit 16 M/mL)
-    "germ_androgen_need": ("lognormal", "germ_androgen_need_cv"),  # a fitted parameter (who_supp_6mo)
+    "germ_support_need": ("lognormal", "germ_support_need_cv"),  # a fitted parameter (who_supp_6mo)
     "progenitor_renewal": ("lognormal", "progenitor_renewal_cv"),  # a fitted parameter (liu_rec)
     "bmi": ("normal", 2.0),
     "aromatase": ("lognormal", 0.15),  # calibrated to ref_E2 (8-35 pg/mL)  # assumed: non-obese young men (travison2017 cohort)

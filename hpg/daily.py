@@ -22,7 +22,7 @@ Pg          spermatogonial progenitor pool (A-pale spermatogonia), kept by
             Sertoli support; slowly depleted by long suppression
 X1..X30     germ cells on their way to sperm, in three phases: differentiating
             spermatogonia (X1..X6, FSH-dependent survival), spermatocytes
-            (X7..X18) and spermatids (X19..X30, both needing ITT)
+            (X7..X18) and spermatids (X19..X30), both kept by Sertoli support
 Ep          sperm in the epididymis (what an ejaculate samples)
 ==========  ===============================================================
 
@@ -110,8 +110,8 @@ class Constants(NamedTuple):
     epididymis_days: float
     spermatogonial_loss_max: float
     K_FSH_spermatogonia: float
-    androgen_loss_max: float
-    K_ITT_germ: float
+    germ_loss_max: float
+    K_support_germ: float
     progenitor_floor: float
     progenitor_kappa: float
     progenitor_k0: float
@@ -145,7 +145,7 @@ class Man(NamedTuple):
     aromatase: float  # aromatase activity at his body-mass index
     shbg: float
     albumin_term: float  # 1 + K_albumin [albumin]
-    germ_K: float  # ITT his spermatocytes and spermatids need: K_ITT_germ times his germ-cell sensitivity
+    germ_K: float  # Sertoli support his spermatocytes and spermatids need: K_support_germ times his own need
     renewal: float  # his progenitor self-renewal rate: progenitor_renewal times his own factor
 
 
@@ -180,7 +180,7 @@ def constants(parameters: Parameters = DEFAULT) -> Constants:
     c = Constants(**values, germ_mass_ref=1.0, germ_late_ref=1.0, germ_epididymis_ref=1.0)
     # The healthy man's germ cells: FSH, ITT and progenitors at 1, his threshold the median.
     s = [0.0] * len(STATES)
-    released = germ_steady(SPERMATOGONIA / c.spermatogonia_days, germ_rates(1.0, 1.0, c.K_ITT_germ, c), s)
+    released = germ_steady(SPERMATOGONIA / c.spermatogonia_days, germ_rates(1.0, 1.0, c.K_support_germ, c), s)
     return c._replace(
         germ_mass_ref=sum(s[GERM:GERM + STAGES]) / STAGES,
         germ_late_ref=sum(s[GERM + SPERMATOGONIA + SPERMATOCYTES:GERM + STAGES]) / SPERMATIDS,
@@ -200,7 +200,7 @@ def man(patient: dict, c: Constants) -> Man:
         eq.aromatase_activity(patient["aromatase"], patient["bmi"], c.bmi_0, c.aromatase_bmi_exponent),
         patient["shbg"],
         eq.albumin_binding(patient["albumin"], c.K_albumin, c.albumin_molar_mass),
-        c.K_ITT_germ * patient["germ_androgen_need"],
+        c.K_support_germ * patient["germ_support_need"],
         c.progenitor_renewal * patient["progenitor_renewal"],
     )
 
@@ -286,15 +286,16 @@ def solve(u, slope, Hc, P, Rd, Ly, T_exo, antagonist, inhibition, hcg, gonadorel
 
 
 # --------------------------------------------------------------------------- the slow states
-def germ_rates(fsh, itt, K, c):
+def germ_rates(fsh, support, K, c):
     """Per phase of spermatogenesis (spermatogonia, spermatocytes, spermatids): the rate at
     which cells pass from one compartment to the next (1/day, fixed) and the total rate at
     which they leave one (passage plus death, :func:`hpg.equations.spermatogonial_loss`
-    and :func:`hpg.equations.androgen_dependent_loss`): ``(k1, b1, k2, b2, k3, b3)``."""
+    from FSH and :func:`hpg.equations.germ_cell_loss` from Sertoli support):
+    ``(k1, b1, k2, b2, k3, b3)``."""
     k1 = SPERMATOGONIA / c.spermatogonia_days
     k2 = SPERMATOCYTES / c.spermatocyte_days
     k3 = SPERMATIDS / c.spermatid_days
-    lost = eq.androgen_dependent_loss(itt, c.androgen_loss_max, K)
+    lost = eq.germ_cell_loss(support, c.germ_loss_max, K)
     return k1, k1 + eq.spermatogonial_loss(fsh, c.spermatogonial_loss_max, c.K_FSH_spermatogonia), k2, k2 + lost, k3, k3 + lost
 
 
@@ -347,7 +348,7 @@ def slow_rates(u, loop, s, continuous, fsh_drug, c, m, A, B):
     k = eq.adaptation_rate(signal, c.pituitary_k0, c.pituitary_k1)
     A[1], B[1] = k * eq.capacity_target(signal, c.capacity_floor, c.capacity_kappa), k
     D = eq.desensitisation_rate(continuous, c.desens_on, c.desens_K)
-    A[2], B[2] = D, D + c.desens_off
+    A[2], B[2] = D, D + eq.resensitisation_rate(continuous, c.desens_off, c.desens_K)
     k = eq.adaptation_rate(loop.x, c.leydig_k0, c.leydig_k1)
     A[3], B[3] = k * eq.capacity_target(loop.x, c.capacity_floor, c.leydig_capacity_kappa), k
     S, Pg = s[4], s[5]
@@ -356,7 +357,7 @@ def slow_rates(u, loop, s, continuous, fsh_drug, c, m, A, B):
     B[4] = 1.0 / c.sertoli_tau
     k = eq.progenitor_rate(S, Pg, c.progenitor_k0, m.renewal)
     A[5], B[5] = k * eq.capacity_target(S, c.progenitor_floor, c.progenitor_kappa), k
-    rates = germ_rates(fsh, u, m.germ_K, c)
+    rates = germ_rates(fsh, S, m.germ_K, c)
     A[GERM] = germ_entry(Pg, c, m)
     passage = 0.0
     for k in range(STAGES):
@@ -427,7 +428,7 @@ def untreated(c, m, s):
     S, fsh = 1.0, 1.0
     for _ in range(200):
         s[4], s[5] = S, eq.capacity_target(S, c.progenitor_floor, c.progenitor_kappa)
-        released = germ_steady(germ_entry(s[5], c, m), germ_rates(fsh, u, m.germ_K, c), s)
+        released = germ_steady(germ_entry(s[5], c, m), germ_rates(fsh, S, m.germ_K, c), s)
         fsh_new = follicle_stimulation(loop, s, 0.0, c, m)[1]
         S_new = eq.sertoli_target(fsh_new, u, c.sertoli_weight_FSH, c.K_FSH, c.K_ITT)
         done = abs(S_new - S) + abs(fsh_new - fsh) < 1e-13
@@ -446,7 +447,9 @@ def integrate(s, u, steps, at, before, every, c, m, record, A, B, A1, B1, guess)
     just before it (they differ only where a pump starts or stops); ``steps[i]`` is the
     step (days) from node ``i`` to ``i + 1``. Every ``every``-th node and the last are
     recorded into the rows of ``record`` (:func:`clinical_outputs`); returns the number of
-    rows written. ``A``, ``B``, ``A1``, ``B1`` and ``guess`` are work space, one entry a state.
+    rows written. A germ-cell compartment is fed by the one before it, so the corrector takes
+    that feed at the end of the step from the compartment already corrected (the chain is
+    swept in order): a wave of germ cells then moves through the chain as fast as it should. ``A``, ``B``, ``A1``, ``B1`` and ``guess`` are work space, one entry a state.
     """
     nodes, n = len(at), len(s)
     slope = 2.0
@@ -472,14 +475,20 @@ def integrate(s, u, steps, at, before, every, c, m, record, A, B, A1, B1, guess)
         x = before[i + 1]
         u1, slope, loop = solve(u, slope, guess[0], guess[1], guess[2], guess[3], x[0], x[1], x[2], x[3], x[4], c, m, 0)
         slow_rates(u1, loop, guess, x[5], x[6], c, m, A1, B1)
-        # corrector: the same update with the rates averaged over the step (second order)
-        rate, decay = -1.0, 1.0
+        # corrector: the exact solution for the loss rate averaged over the step and the source
+        # growing linearly from its value at the start to its predicted value at the end (second
+        # order, and it follows a fast compartment's source to its end, as a germ-cell chain needs)
+        rate, decay, phi = -1.0, 1.0, 0.0
         for j in range(n):
             mean = 0.5 * (B[j] + B1[j])
             if mean != rate:
-                rate, decay = mean, math.exp(-mean * h)
-            q = 0.5 * (A[j] + A1[j]) / rate
-            s[j] = q + (s[j] - q) * decay
+                rate = mean
+                phi = -math.expm1(-rate * h) / rate  # integral of exp(-rate (h - t)) over the step
+                decay, ramp = 1.0 - rate * phi, (h - phi) / (rate * h)
+            end = A1[j]
+            if GERM < j <= GERM + STAGES and guess[j - 1] > 0.0:
+                end *= s[j - 1] / guess[j - 1]  # fed by the compartment before: its corrected value
+            s[j] = s[j] * decay + A[j] * phi + (end - A[j]) * ramp
         x = at[i + 1]
         u, slope, loop = solve(u1, slope, s[0], s[1], s[2], s[3], x[0], x[1], x[2], x[3], x[4], c, m, 0)
         slow_rates(u, loop, s, x[5], x[6], c, m, A, B)

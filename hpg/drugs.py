@@ -265,9 +265,9 @@ def _gonadorelin(p):
 
 
 def _follitropin(p):
-    # Subcutaneous FSH: absorbed over hours (peak at about 13 h), terminal half-life about a day,
-    # clearance 0.6 L/h and 70% bioavailable (follitropin alfa and beta labels); the apparent
-    # volume follows from clearance and half-life. Reported as IU/L, added to the pituitary's FSH.
+    # Subcutaneous FSH: absorbed over hours (peak at about 14 h), terminal half-life about a day,
+    # clearance 0.6 L/h and 70% bioavailable (gonalf_pi); the apparent volume follows from
+    # clearance and half-life. About 5 IU/L at steady state per 100 IU a day. Reported as IU/L, added to the pituitary's FSH.
     k_abs, k_el = _hl(p["follitropin_absorption_half_life"]), _hl(p["follitropin_half_life"])
     volume = p["follitropin_clearance"] / k_el
     return (Species("follitropin", "IU/L", (k_abs, k_el), 1.0 / volume, p["follitropin_bioavailability"]),)
@@ -427,8 +427,8 @@ _register(
         "alike): agonist of the FSH receptor on Sertoli cells, supporting spermatogonia and Sertoli function "
         "while the pituitary's FSH is suppressed; it cannot replace intratesticular testosterone",
         kinetics=_follitropin,
-        half_lives={"absorption": "4.5 h (peak at about 13 h, puregon_pi)", "elimination": "24 h (gonalf_pi)"},
-        sources=("gonalf_pi", "puregon_pi", "matsumoto1983", "burgues1997"),
+        half_lives={"absorption": "4.5 h (peak at about 14 h; assumed)", "elimination": "24 h (gonalf_pi)"},
+        sources=("gonalf_pi", "lecotonnec1993", "matsumoto1983", "burgues1997"),
         studied_doses="75-150 IU two to three times a week with hCG in hypogonadotropic hypogonadism (burgues1997)",
         studies=(Study("Burgues 1997", "burgues1997", 150.0, 7 / 3),),
     )

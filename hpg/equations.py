@@ -52,10 +52,11 @@ __all__ = [
     "capacity_target",
     "adaptation_rate",
     "desensitisation_rate",
+    "resensitisation_rate",
     "inhibin_b",
     "sertoli_target",
     "spermatogonial_loss",
-    "androgen_dependent_loss",
+    "germ_cell_loss",
     "progenitor_rate",
     "er_alpha_antagonism",
     "aromatase_inhibition",
@@ -221,9 +222,18 @@ def fsh_secretion(lh, inhibin, kappa_I):
 
 @equation(r"k_\mathrm{on} = k_\mathrm{desens}\,\mathrm{hill}(g_c;K_\mathrm{desens},4)")
 def desensitisation_rate(continuous, desens_on, desens_K):
-    """Rate (1/day) at which continuous (non-pulsatile) GnRH-receptor exposure
-    desensitises the receptor."""
+    """Rate (1/day) at which continuous (non-pulsatile) GnRH-receptor exposure desensitises
+    the receptor: negligible below ``desens_K`` (the troughs between pulses do not
+    desensitise), at most ``desens_on`` (uncoupling and internalisation take days)."""
     return desens_on * hill(continuous, desens_K, n=4)
+
+
+@equation(r"k_\mathrm{off} = \dfrac{k_\mathrm{resens}}{1+g_c/K_\mathrm{desens}}")
+def resensitisation_rate(continuous, desens_off, desens_K):
+    """Rate (1/day) at which desensitised GnRH receptors recover: ``desens_off`` once the
+    agonist is gone, slower while it stays (occupied receptors do not recycle), so that a
+    larger continuous dose desensitises more completely."""
+    return desens_off / (1.0 + continuous / desens_K)
 
 
 # --------------------------------------------------------------------------- testis
@@ -263,13 +273,14 @@ def spermatogonial_loss(fsh, loss_max, K):
     return loss_max * (1.0 - hill(fsh, K, n=2))
 
 
-@equation(r"\lambda_A = \lambda_{A}\,\bigl(1-\mathrm{hill}(u;K_{A}\theta,4)\bigr)")
-def androgen_dependent_loss(itt, loss_max, K):
-    """Death rate (1/day) of spermatocytes and spermatids when intratesticular testosterone
-    ``itt`` (relative) falls below what meiosis and spermiogenesis need (``K``: the man's
-    threshold, ``K_A`` times his germ-cell sensitivity); steep, so that a small residual
-    ITT decides between azoospermia and a few million sperm per mL."""
-    return loss_max * (1.0 - hill(itt, K, n=4))
+@equation(r"\lambda = \lambda_{\max}\,\bigl(1-\mathrm{hill}(S;K_{S}\theta,4)\bigr)")
+def germ_cell_loss(support, loss_max, K):
+    """Death rate (1/day) of spermatocytes and spermatids when Sertoli support ``support``
+    (FSH and intratesticular testosterone together) falls below what meiosis and
+    spermiogenesis need (``K``: the man's threshold, ``K_S`` times his own need ``theta``);
+    steep, so that a little residual support decides between azoospermia and a few million
+    sperm per mL, and either hormone alone keeps part of the output."""
+    return loss_max * (1.0 - hill(support, K, n=4))
 
 
 @equation(r"k_P = k_{P,0} + r\,S\,P_g")

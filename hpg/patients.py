@@ -23,7 +23,7 @@ PATIENT_PARAMETERS: dict[str, tuple[float, float, float, str, str]] = {
     "leydig_reserve": (1.0, 0.1, 3.0, "1", "how far Leydig output can rise above baseline (scales the half-saturation stimulus)"),
     "sertoli_capacity": (1.0, 0.0, 3.0, "1", "Sertoli-cell number and output (inhibin B, germ-cell support)"),
     "germ_reserve": (1.0, 0.0, 3.0, "1", "spermatogonial input into spermatogenesis (sets sperm count)"),
-    "germ_androgen_need": (1.0, 0.1, 10.0, "1", "intratesticular testosterone his spermatocytes and spermatids need, relative to the typical man's (higher: azoospermic sooner under suppression)"),
+    "germ_support_need": (1.0, 0.05, 20.0, "1", "Sertoli support (FSH and intratesticular testosterone) his spermatocytes and spermatids need, relative to the typical man's (higher: azoospermic sooner under suppression)"),
     "progenitor_renewal": (1.0, 0.05, 5.0, "1", "how fast his spermatogonial progenitors regrow, relative to the typical man (lower: slower recovery of sperm output)"),
     "bmi": (23.0, 15.0, 60.0, "kg/m^2", "body-mass index: aromatase activity grows with adiposity"),
     "aromatase": (1.0, 0.2, 5.0, "1", "aromatase activity at a given adiposity (rises with age)"),
@@ -44,7 +44,7 @@ class Patient:
     leydig_reserve: float = 1.0
     sertoli_capacity: float = 1.0
     germ_reserve: float = 1.0
-    germ_androgen_need: float = 1.0
+    germ_support_need: float = 1.0
     progenitor_renewal: float = 1.0
     bmi: float = 23.0
     aromatase: float = 1.0
@@ -133,9 +133,12 @@ PRESETS: dict[str, dict] = {
         "study": "leder2004 (older men with mildly low testosterone)",
     },
     "gnrh_deficient": {
-        "parameters": {},
+        "parameters": {"sertoli_capacity": 0.3},
         "why": "Congenital GnRH deficiency: the pulse generator is nearly silent, so LH, FSH and "
-        "testosterone are very low; the pituitary and testes are intact and respond to gonadorelin or hCG.",
+        "testosterone are very low and the man is azoospermic; the testes never went through puberty "
+        "(few mature Sertoli cells: sertoli_capacity 0.3, assumed from testes of about 1.5-5 mL against "
+        "18 mL), but the pituitary and testes respond to gonadorelin pulses or to hCG with FSH, and sperm "
+        "appear only after months (liu2009).",
         "baseline": {"LH": 0.4},
         "study": "boehm2015 (congenital hypogonadotropic hypogonadism: LH typically below 1 IU/L, testosterone below 100 ng/dL)",
     },

@@ -9,8 +9,8 @@ are called once on :class:`Term` values, numbers that remember how they were com
 and the expressions they return are written out as MathML.
 
 Why a tracer of our own and not SymPy: the model's code asks questions of its numbers
-that a symbol cannot answer. ``int(c.loss_first_stage)`` chooses which germ-cell stages
-are lossy, and :class:`hpg.drugs.Species` sorts and compares its rate constants. A
+that a symbol cannot answer: a germ-cell compartment's phase is chosen by its index,
+and :class:`hpg.drugs.Species` sorts and compares its rate constants. A
 :class:`Term` carries its value with its expression, so these questions get the answer
 the model gets, and every expression can be checked against the plain model at the
 exported state (tests/test_sbml.py). It needs the standard library only, like the rest
@@ -22,7 +22,7 @@ What the document holds:
 * every parameter of :mod:`hpg.parameters` that the equations read, and the man's own
   parameters (``patient_*``), with value, unit (as an SBML unit where one exists, and
   always in the notes) and source;
-* the 12 slow states of :data:`hpg.daily.STATES` as rate rules ``dx/dt = A - B x``;
+* the slow states of :data:`hpg.daily.STATES` (37) as rate rules ``dx/dt = A - B x``;
 * the fast loop, which the daily model solves exactly at every step, as a fast
   relaxation: the Leydig output ``u`` becomes a state with
   ``du/dt = (u_next(u) - u) / tau_fast`` (:data:`TAU_FAST`);
@@ -37,8 +37,8 @@ What the document holds:
 * initial values from the man's untreated steady state (:func:`hpg.daily.untreated`).
 
 Fixed at export, as in the code: the structural exponents (named arguments in
-:mod:`hpg.equations`), the number of germ-cell stages and which of them are lossy
-(``stages``, ``loss_first_stage``), and the dose times up to the horizon. A compartment
+:mod:`hpg.equations`), the number of germ-cell compartments of each phase
+(``spermatogonia_stages``, ``spermatocyte_stages``, ``spermatid_stages``), and the dose times up to the horizon. A compartment
 that has decayed below :data:`WASHOUT_FLOOR` is emptied by an event. At the instant a
 pump starts or stops (a step in gonadorelin) the exported loop needs a few ``tau_fast``
 to follow where the daily model's follows at once.
@@ -53,7 +53,6 @@ from xml.etree import ElementTree as ET
 
 from . import daily as _daily
 from . import drugs as _drugs
-from . import equations as eq
 from . import outputs as _outputs
 from .patients import PATIENT_PARAMETERS
 
@@ -407,19 +406,24 @@ class _TracedParameters:
 
 #: Names of the fast loop's intermediates where the field name would be unclear or taken.
 _LOOP_IDS = {"e": "E2_rel", "y": "ER_signal", "LH": "LH_rel", "x": "LH_receptor_stimulus", "androgen": "androgen_brake",
-             "estrogen": "estrogen_brake", "response": "gonadotrope_response", "q": "GnRH_receptor_stimulus"}
+             "estrogen": "estrogen_brake", "response": "gonadotrope_response", "q": "GnRH_receptor_stimulus",
+             "pituitary_androgen": "pituitary_androgen_brake"}
 _LOOP_MEANINGS = {
     "T": "serum total testosterone", "free_T": "free testosterone", "e": "estradiol relative to the healthy man",
     "y": "estrogen-receptor-alpha signal", "androgen": "androgen-receptor brake on GnRH",
     "estrogen": "estrogen-receptor brake on GnRH", "G": "mean GnRH output (relative)",
-    "q": "GnRH-receptor stimulus (relative)", "response": "gonadotrope response to GnRH", "LH": "LH relative to the healthy man",
+    "q": "GnRH-receptor stimulus (relative)", "response": "gonadotrope response to GnRH",
+    "pituitary_androgen": "testosterone's direct brake on the gonadotropes", "LH": "LH relative to the healthy man",
     "x": "LH-receptor stimulus (LH plus hCG in LH equivalents)", "u_next": "Leydig output the fast loop returns for the current u",
 }
 _LOOP_UNITS = {"T": "ng/dL", "free_T": "nmol/L"}
 _STATE_MEANINGS = {
     "Hc": "hypothalamic capacity", "P": "pituitary (gonadotrope) capacity", "Rd": "share of GnRH receptors desensitised",
-    "Ly": "Leydig-cell capacity", "S": "Sertoli support of spermatogenesis", "Ep": "sperm in the epididymis (relative)",
-    **{f"X{k + 1}": f"germ cells in compartment {k + 1} of 6 (relative)" for k in range(_daily.STAGES)},
+    "Ly": "Leydig-cell capacity", "S": "Sertoli support of spermatogenesis", "Pg": "spermatogonial progenitor pool (relative)",
+    "Ep": "sperm in the epididymis (relative)",
+    **{f"X{k + 1}": f"germ cells in compartment {k + 1} of {_daily.STAGES} (relative; "
+       f"{'spermatogonia' if k < _daily.SPERMATOGONIA else 'spermatocytes' if k < _daily.SPERMATOGONIA + _daily.SPERMATOCYTES else 'spermatids'})"
+       for k in range(_daily.STAGES)},
 }
 
 
@@ -472,7 +476,7 @@ def _document(regimens, patient, days, parameters) -> _Document:
 
     time = tape.term("time", (), 0.0)
     exposure = _drug_exposure(doc, tape, traced, regimens, days, time, c)
-    T_exo, antagonist, inhibition, hcg, gonadorelin, continuous = exposure
+    T_exo, antagonist, inhibition, hcg, gonadorelin, continuous, fsh = exposure
 
     tau = doc.parameter("tau_fast", TAU_FAST, "day", "time constant of the fast relaxation that closes the fast loop",
                         "chosen for the export (hpg.sbml.TAU_FAST): short beside every input of the loop")
@@ -481,7 +485,7 @@ def _document(regimens, patient, days, parameters) -> _Document:
     s = [doc.state(name, value, "1", _STATE_MEANINGS[name]) for name, value in zip(_daily.STATES, s0)]
     loop = _daily.fast_loop(u, s[0], s[1], s[2], s[3], T_exo, antagonist, inhibition, hcg, gonadorelin, c, m)
     out = [0.0] * len(_outputs.PHYSIOLOGY)
-    _daily.clinical_outputs(u, loop, s, c, m, out)
+    _daily.clinical_outputs(u, loop, s, fsh, c, m, out)
     for name, term in zip(_outputs.PHYSIOLOGY, out):
         doc.rule(name, term, _outputs.REGISTRY[name].unit, _outputs.REGISTRY[name].label)
     for field in loop._fields:
@@ -490,19 +494,19 @@ def _document(regimens, patient, days, parameters) -> _Document:
             doc.rule(_LOOP_IDS.get(field, field), term, _LOOP_UNITS.get(field, "1"), _LOOP_MEANINGS[field])
     # FSH and inhibin B relative to the healthy man: the very nodes slow_rates and
     # clinical_outputs build (identical expressions are one node), named here
-    inhibin = eq.inhibin_b(m.sertoli, s[4], _daily.late_germ_cells(s, c), c.inhibin_germ_share)
+    inhibin, fsh_total = _daily.follicle_stimulation(loop, s, fsh, c, m)
     doc.rule("inhibin_B_rel", inhibin, "1", "inhibin B relative to the healthy man")
-    doc.rule("FSH_rel", eq.fsh_secretion(loop.LH, inhibin, c.kappa_I), "1", "FSH relative to the healthy man")
+    doc.rule("FSH_rel", fsh_total, "1", "FSH the testes feel (the pituitary's and a drug's), relative to the healthy man")
     doc.rate("u", (loop.u_next - u) / tau)
     A, B = [0.0] * len(s), [0.0] * len(s)
-    _daily.slow_rates(u, loop, s, continuous, c, m, A, B)
+    _daily.slow_rates(u, loop, s, continuous, fsh, c, m, A, B)
     for name, x, a, b in zip(_daily.STATES, s, A, B):
         doc.rate(name, a - b * x)
     return doc
 
 
 def _drug_exposure(doc, tape, traced, regimens, days, time, c):
-    """Declare every regimen's compartments, doses and levels; return the six drug effects
+    """Declare every regimen's compartments, doses and levels; return the seven drug effects
     of :data:`hpg.daily.EXPOSURE` as named terms."""
     levels = {}  # species name -> (unit, terms to add up)
     chains = {}  # (drug, ids of the rate constants so far) -> [amount leaf, rate constant, inflows]
@@ -578,7 +582,7 @@ def _drug_exposure(doc, tape, traced, regimens, days, time, c):
 
     # the drug effects: hpg.daily.drug_effects itself, on the traced levels
     values = _daily.drug_effects(get("exogenous_T"), get("enclomiphene_effect"), get("tamoxifen"), get("N_desmethyltamoxifen"),
-                                get("anastrozole_effect"), get("hcg"), get("gonadorelin"), _sum(continuous), c)
+                                get("anastrozole_effect"), get("hcg"), get("gonadorelin"), _sum(continuous), get("follitropin"), c)
     meanings = {
         "T_exo": ("ng/dL", "serum testosterone from the drug"),
         "antagonist": ("1", "ERalpha occupancy by SERMs relative to baseline estradiol's"),
@@ -586,6 +590,7 @@ def _drug_exposure(doc, tape, traced, regimens, days, time, c):
         "hcg_LH_equivalents": ("1", "hCG as LH-receptor stimulus, in units of healthy LH"),
         "gonadorelin_rel": ("1", "gonadorelin relative to healthy mean GnRH"),
         "gonadorelin_continuous": ("1", "the part of gonadorelin the receptor sees as continuous, relative to healthy mean GnRH"),
+        "fsh_drug_rel": ("1", "FSH from a drug relative to the healthy man's FSH"),
     }
     effects = {sid: (value, *meanings[sid]) for sid, value in zip(meanings, values)}
     return tuple(doc.rule(sid, *spec) for sid, spec in effects.items())

