@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["rows", "row", "Part", "parts", "published", "baselines", "SHARED_COLUMNS", "MACHINE_COLUMNS"]
+__all__ = ["rows", "row", "Part", "parts", "published", "baselines", "reference_ranges", "SHARED_COLUMNS", "MACHINE_COLUMNS"]
 
 SHARED_COLUMNS = ("id", "kind", "source", "population", "patient_preset", "intervention", "measure", "unit",
                   "baseline", "treated", "when", "tolerance", "notes")
@@ -156,4 +156,16 @@ def baselines(*ids: str) -> dict[str, float]:
         if value is None:
             raise ValueError(f"target {target_id} publishes no baseline number")
         out[r["output"]] = value
+    return out
+
+
+def reference_ranges() -> dict:
+    """Reference ranges of healthy young men (``ref_*`` rows): output -> (low, high, target id),
+    high None for a lower limit only. A range is a row's first part without a published number."""
+    out = {}
+    for r in _table():
+        if r["kind"] == "reference" and r["statistic"] == "value":
+            ranged = [p for p in parts(r) if p.published is None]
+            if ranged:
+                out[r["output"]] = (ranged[0].low, ranged[0].high, r["id"])
     return out

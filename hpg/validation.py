@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
@@ -27,8 +27,13 @@ import numpy as np
 from . import drugs as _drugs
 from . import outputs as _outputs
 from . import targets as _targets
+from .cohorts import cohort
+from .daily import constants
+from .equations import aromatase_inhibition
+from .model import simulate
 from .parameters import DEFAULT, Parameters
 from .patients import Patient
+from .pulses import clearance, detect_pulses, measure, simulate_pulses
 
 __all__ = ["targets", "evaluate", "run", "report", "format_report", "Check", "Evaluation", "Model", "Scenario",
            "SCENARIOS", "STATISTICS", "PULSE_LEVEL", "PENDING", "REFERENCE_RANGES", "crossing_weeks", "coviello",
@@ -111,7 +116,7 @@ SCENARIOS: dict[str, Scenario] = {
     "pk_anastrozole": Scenario("pharmacokinetics", (R("anastrozole", 1, every=1),), days=15),
     "pk_hcg": Scenario("pharmacokinetics", (R("hcg", 1000),), days=12, window=(4, 8)),
     "gonadorelin_sc": Scenario("pulses", (R("gonadorelin", 10),), "gnrh_deficient", days=0.25),
-    "pulse_profiles": Scenario("pulse_profiles", seed=8),  # seeds 0-7: eight 24-h profiles
+    "pulse_profiles": Scenario("pulse_profiles", days=8),  # eight 24-h profiles, seeds 0-7
     "clearance": Scenario("clearance"),
     "belchetz": Scenario("belchetz", patient="gnrh_deficient"),
 }
@@ -124,35 +129,13 @@ def _pk(s: Scenario, model: Model):
 
 
 def _daily(s, model, n):
-    from .model import simulate
-
     return simulate(s.regimens, model.patient(s.patient), days=s.days, parameters=model.parameters)
-
-
-def _cohort(s, model, n):
-    from .cohorts import cohort
-
-    return cohort(s.regimens, n=n, days=s.days, seed=s.seed, patient=model.patient(s.patient), parameters=model.parameters)
-
-
-def _pulses(s, model, n):
-    from .pulses import simulate_pulses
-
-    return simulate_pulses(24 * s.days, regimens=s.regimens, patient=model.patient(s.patient), parameters=model.parameters)
-
-
-def _clearance(s, model, n):
-    from .pulses import clearance
-
-    return clearance()
 
 
 def pulse_intervals(profiles: int = 8, parameters=None) -> tuple[float, float]:
     """Mean LH interpulse interval (min) of the healthy man as a study would measure it:
     ``profiles`` 24-h runs (seeds 0, 1, ...), LH sampled every 10 min with assay noise,
     pulses found by Cluster; and the mean interval of the GnRH pulses the model fired."""
-    from .pulses import detect_pulses, measure, simulate_pulses
-
     detected, generated = [], []
     for seed in range(profiles):
         res = simulate_pulses(24, seed=seed, parameters=parameters)
@@ -169,32 +152,43 @@ BELCHETZ_DAYS = 14
 
 
 def _belchetz(s, model, n):
-    from .model import simulate
-    from .pulses import simulate_pulses
-
+    """Pulses restore LH and FSH; continuous GnRH holds them low; switching suppresses them."""
     patient, p, week = model.patient(s.patient), model.parameters, BELCHETZ_DAYS // 2
     pulse_runs = {
         "pulses": [R("gonadorelin", 10, every=90 / 1440)],
         "continuous": [_drugs.Infusion("gonadorelin", 160)],
         "switch": [R("gonadorelin", 10, every=90 / 1440, stop=week), _drugs.Infusion("gonadorelin", 160, start=week)],
     }
-    days = {}
+    day = {}
     for name, regimens in pulse_runs.items():
         res = simulate_pulses(24 * BELCHETZ_DAYS, regimens=regimens, patient=patient, seed=1978, parameters=p)
-        days[name] = {h: np.array([res.mean(h, 24 * d, 24 * d + 24) for d in range(BELCHETZ_DAYS)]) for h in ("LH", "FSH")}
-    every = R("gonadorelin", 10, every=120 / 1440)
-    daily = {
-        "pulses": simulate(every, patient, days=28, parameters=p),
-        "continuous": simulate(_drugs.Infusion("gonadorelin", 120), patient, days=28, parameters=p),
-        "switch": simulate([R("gonadorelin", 10, every=120 / 1440, start=0, stop=28), _drugs.Infusion("gonadorelin", 120, start=28)],
-                           patient, days=56, parameters=p),
+        day[name] = {h: np.array([res.mean(h, 24 * d, 24 * d + 24) for d in range(BELCHETZ_DAYS)]) for h in ("LH", "FSH")}
+    pulses, cont, switch = day["pulses"], day["continuous"], day["switch"]
+    daily_pulses = simulate(R("gonadorelin", 10, every=120 / 1440), patient, days=28, parameters=p).at(28)["LH"]
+    daily_switch = simulate([R("gonadorelin", 10, every=120 / 1440, start=0, stop=28), _drugs.Infusion("gonadorelin", 120, start=28)],
+                            patient, days=56, parameters=p)
+    return {
+        "pulses_LH": float(pulses["LH"][1:].min()), "pulses_FSH": float(pulses["FSH"][1:].min()),
+        "continuous_share": float(max((cont[h][week:] / pulses[h][week:]).max() for h in ("LH", "FSH"))),
+        "switched_share": float(max(switch[h][-1] / switch[h][week - 1] for h in ("LH", "FSH"))),
+        "daily_pulses_LH": daily_pulses,
+        "daily_continuous_share": simulate(_drugs.Infusion("gonadorelin", 120), patient, days=28, parameters=p).at(28)["LH"] / daily_pulses,
+        "daily_switched_share": daily_switch.at(56)["LH"] / daily_switch.at(27)["LH"],
     }
-    return days, daily
 
 
-RUNNERS = {"daily": _daily, "cohort": _cohort, "pharmacokinetics": lambda s, model, n: _pk(s, model), "pulses": _pulses,
-           "pulse_profiles": lambda s, model, n: pulse_intervals(s.seed, model.parameters), "clearance": _clearance,
-           "belchetz": _belchetz}
+#: How each kind of scenario is run for a model (cohorts of ``n`` men).
+RUNNERS = {
+    "daily": _daily,
+    "cohort": lambda s, model, n: cohort(s.regimens, n=n, days=s.days, seed=s.seed, patient=model.patient(s.patient),
+                                         parameters=model.parameters),
+    "pharmacokinetics": lambda s, model, n: _pk(s, model),
+    "pulses": lambda s, model, n: simulate_pulses(24 * s.days, regimens=s.regimens, patient=model.patient(s.patient),
+                                                  parameters=model.parameters),
+    "pulse_profiles": lambda s, model, n: dict(zip(("detected", "generator"), pulse_intervals(int(s.days), model.parameters))),
+    "clearance": lambda s, model, n: clearance(),
+    "belchetz": _belchetz,
+}
 _RUNS: OrderedDict = OrderedDict()
 
 
@@ -255,31 +249,21 @@ class Measure(NamedTuple):
     model: Model
 
 
-def _at(m: Measure, output, day):
-    return m.run.at(day)[output]
-
-
-def _change(kind):
-    def statistic(m: Measure) -> dict:
-        before, after = _at(m, m.row["output"], 0), _at(m, m.row["output"], m.day)
-        value = {"change": after / before - 1, "percent_change": 100 * (after / before - 1),
-                 "percent_of_baseline": 100 * after / before}[kind]
-        return {"": value, "before": before, "after": after}
-
-    return statistic
+def _change(m: Measure) -> dict:
+    before, after = m.run.at(0)[m.row["output"]], m.run.at(m.day)[m.row["output"]]
+    value = {"change": after / before - 1, "percent_change": 100 * (after / before - 1),
+             "percent_of_baseline": 100 * after / before}[m.row["statistic"]]
+    return {"": value, "before": before, "after": after}
 
 
 def _value(m: Measure) -> dict:
-    value = _at(m, m.row["output"], m.day)
-    return {key: value for key in m.keys}
+    return dict.fromkeys(m.keys, m.run.at(m.day)[m.row["output"]])
 
 
-def _median_weeks(direction):
-    def statistic(m: Measure) -> dict:
-        median = np.median if direction == "below" else np.nanmedian
-        return {k: float(median(crossing_weeks(m.run, float(k), after=m.day, direction=direction))) for k in m.keys}
-
-    return statistic
+def _median_weeks(m: Measure) -> dict:
+    direction = m.row["statistic"].rsplit("_", 1)[1]  # median_weeks_below / _above
+    median = np.median if direction == "below" else np.nanmedian
+    return {k: float(median(crossing_weeks(m.run, float(k), after=m.day, direction=direction))) for k in m.keys}
 
 
 def _azoospermia_limit(model: Model) -> float:
@@ -347,9 +331,6 @@ def _concentration_ratio(m: Measure) -> dict:
 
 def _aromatase_activity(m: Measure) -> dict:
     """Aromatase activity left (% of untreated) over day ``day`` of anastrozole."""
-    from .daily import constants
-    from .equations import aromatase_inhibition
-
     t, levels = m.run
     conc = levels[m.row["output"]][(t >= m.day) & (t < m.day + 1)]
     inhibition = aromatase_inhibition(conc, constants(m.model.parameters).IC50_anastrozole)
@@ -357,8 +338,6 @@ def _aromatase_activity(m: Measure) -> dict:
 
 
 def _gonadorelin_kinetics(m: Measure) -> dict:
-    from .pulses import clearance
-
     minutes, level = m.run.t * 60, m.run["gonadorelin"]
     late = (minutes >= 60) & (minutes <= 240)
     return {"sc_peak_min": float(minutes[int(np.argmax(level))]),
@@ -366,48 +345,21 @@ def _gonadorelin_kinetics(m: Measure) -> dict:
             "iv_half_life_min": clearance()["GnRH"]}
 
 
-def _clearance_features(m: Measure) -> dict:
-    c = m.run
-    return {"LH_fast_min": c["LH_fast"], "LH_slow_h": c["LH_slow"] / 60, "FSH_min": c["FSH"], "GnRH_min": c["GnRH"]}
-
-
-def _pulse_interval(m: Measure) -> dict:
-    detected, generated = m.run
-    return {"detected": detected, "generator": generated}
-
-
-def _belchetz_features(m: Measure) -> dict:
-    """Pulses restore LH and FSH; continuous GnRH holds them low; switching suppresses them."""
-    days, daily = m.run
-    week = BELCHETZ_DAYS // 2
-    pulses, cont, switch = days["pulses"], days["continuous"], days["switch"]
-    return {
-        "pulses_LH": float(pulses["LH"][1:].min()), "pulses_FSH": float(pulses["FSH"][1:].min()),
-        "continuous_share": float(max((cont[h][week:] / pulses[h][week:]).max() for h in ("LH", "FSH"))),
-        "switched_share": float(max(switch[h][-1] / switch[h][week - 1] for h in ("LH", "FSH"))),
-        "daily_pulses_LH": daily["pulses"].at(28)["LH"],
-        "daily_continuous_share": daily["continuous"].at(28)["LH"] / daily["pulses"].at(28)["LH"],
-        "daily_switched_share": daily["switch"].at(56)["LH"] / daily["switch"].at(27)["LH"],
-    }
-
-
 #: statistic name -> function of a :class:`Measure` giving the model's value per part key.
 STATISTICS = {
     "value": _value,
-    "change": _change("change"),
-    "percent_change": _change("percent_change"),
-    "percent_of_baseline": _change("percent_of_baseline"),
-    "median_weeks_below": _median_weeks("below"),
-    "median_weeks_above": _median_weeks("above"),
+    "change": _change,
+    "percent_change": _change,
+    "percent_of_baseline": _change,
+    "median_weeks_below": _median_weeks,
+    "median_weeks_above": _median_weeks,
     "percent_below": _percent_below,
     "recovery": _recovery,
     "pharmacokinetics": _pharmacokinetics,
     "concentration_ratio": _concentration_ratio,
     "aromatase_activity": _aromatase_activity,
     "gonadorelin_kinetics": _gonadorelin_kinetics,
-    "clearance": _clearance_features,
-    "pulse_interval": _pulse_interval,
-    "belchetz": _belchetz_features,
+    "features": lambda m: m.run,  # the scenario computes its own features
 }
 
 
@@ -418,26 +370,20 @@ class Evaluation:
 
     id: str
     parts: list  # (targets.Part, model value, residual)
-    values: dict = field(default_factory=dict)  # every value the statistic computed (parts and context)
-
-    @property
-    def residual(self) -> float:
-        """The worst part's residual (signed); within tolerance when its magnitude is <= 1."""
-        return max((r for _, _, r in self.parts), key=abs)
+    values: dict  # every value the statistic computed (the parts' and their context)
 
     @property
     def residuals(self) -> np.ndarray:
         return np.array([r for _, _, r in self.parts])
 
     @property
+    def residual(self) -> float:
+        """The worst part's residual (signed); within tolerance when its magnitude is <= 1."""
+        return max(self.residuals, key=abs)
+
+    @property
     def within(self) -> bool:
         return bool(abs(self.residual) <= 1)
-
-
-def _day(row: dict, scenario: Scenario):
-    if row["day"] == "end":
-        return scenario.end
-    return float(row["day"]) if row["day"] else None
 
 
 def evaluate(target_id: str, model: Model | None = None, n: int = COHORT_SIZE) -> Evaluation:
@@ -445,28 +391,17 @@ def evaluate(target_id: str, model: Model | None = None, n: int = COHORT_SIZE) -
     (default: the package's parameters and presets); cohorts have ``n`` men."""
     row = _targets.row(target_id)
     model = model or Model()
-    scenario = SCENARIOS[row["scenario"]]
-    parts = _targets.parts(row)
-    measure = Measure(_run(row["scenario"], model, n), row, _day(row, scenario), [p.key for p in parts], scenario, model)
+    scenario, parts = SCENARIOS[row["scenario"]], _targets.parts(row)
+    day = scenario.end if row["day"] == "end" else float(row["day"]) if row["day"] else None
+    measure = Measure(_run(row["scenario"], model, n), row, day, [p.key for p in parts], scenario, model)
     values = STATISTICS[row["statistic"]](measure)
     return Evaluation(target_id, [(p, values[p.key], p.residual(values[p.key])) for p in parts], values)
 
 
 # ----------------------------------------------------------------------------- the report
-def _reference_ranges() -> dict:
-    """Reference ranges of healthy young men (``ref_*`` rows): output -> (low, high, target id),
-    high None for a lower limit only; the row's first part without a published number."""
-    out = {}
-    for row in _targets.rows():
-        if row["kind"] == "reference" and row["statistic"] == "value":
-            ranged = [p for p in _targets.parts(row) if p.published is None]
-            if ranged:
-                out[row["output"]] = (ranged[0].low, ranged[0].high, row["id"])
-    return out
-
-
-#: The default patient must sit inside them (rows ref_*) and the plots shade them (hpg.plots).
-REFERENCE_RANGES = _reference_ranges()
+#: Reference ranges of healthy young men: output -> (low, high or None, row id). The default
+#: patient must sit inside them (rows ref_*) and the plots shade them (hpg.plots).
+REFERENCE_RANGES = _targets.reference_ranges()
 
 
 @dataclass
@@ -482,22 +417,19 @@ class Check:
     parts: dict  # part key -> (model value, residual)
 
 
-def _number_format(statistic):
-    if statistic == "change":
-        return lambda x: f"{x:+.0%}"
-    if statistic in ("percent_change", "percent_of_baseline"):
-        return lambda x: f"{x:+.0f}%" if statistic == "percent_change" else f"{x:.0f}%"
-    return lambda x: f"{x:.0f}" if abs(x) >= 1000 else f"{x:.3g}"
+#: How a statistic's numbers are shown (default: three significant digits).
+_FORMATS = {"change": lambda x: f"{x:+.0%}", "percent_change": lambda x: f"{x:+.0f}%",
+            "percent_of_baseline": lambda x: f"{x:.1f}%"}
+
+
+def _format(x: float) -> str:
+    return f"{x:.0f}" if abs(x) >= 1000 else f"{x:.3g}"
 
 
 def _model_text(row, e: Evaluation) -> str:
-    v, fmt = e.values, _number_format(row["statistic"])
-    if row["statistic"] == "change":
-        return f"{v['before']:.3g} -> {v['after']:.3g} ({v['']:+.0%})"
-    if row["statistic"] == "percent_of_baseline":
-        return f"{v['']:.1f}% of baseline"
-    if row["statistic"] == "percent_change":
-        return f"{v['before']:.0f} -> {v['after']:.0f} {_outputs.get(row['output']).unit} ({v['']:+.0f}%)"
+    fmt = _FORMATS.get(row["statistic"], _format)
+    if "before" in e.values:
+        return f"{_format(e.values['before'])} -> {_format(e.values['after'])} ({fmt(e.values[''])})"
     return "; ".join(f"{p.key + ' ' if p.key else ''}{fmt(value)}" for p, value, _ in e.parts)
 
 
@@ -512,7 +444,7 @@ def run(target_id: str, model: Model | None = None, n: int = COHORT_SIZE) -> Che
     """Run one target's scenario and say whether the model meets it."""
     row = _targets.row(target_id)
     e = evaluate(target_id, model, n)
-    fmt = _number_format(row["statistic"])
+    fmt = _FORMATS.get(row["statistic"], _format)
     tolerance = "; ".join(f"{p.key + ': ' if p.key else ''}{p.describe(fmt)}" for p, _, _ in e.parts)
     return Check(target_id, row["source"], row["measure"], _published_text(row), _model_text(row, e), tolerance,
                  None if target_id in PENDING else e.within, e.residual, {p.key: (value, r) for p, value, r in e.parts})
