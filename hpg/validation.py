@@ -63,13 +63,13 @@ class Model(NamedTuple):
     """A candidate model: a parameter set and fitted fields of presets (``{preset: {field: value}}``)."""
 
     parameters: Parameters = DEFAULT
-    presets: dict = {}
+    presets: dict | None = None
 
     def patient(self, preset: str) -> Patient:
-        return Patient.preset(preset, **self.presets.get(preset, {}))
+        return Patient.preset(preset, **(self.presets or {}).get(preset, {}))
 
     def key(self):
-        return self.parameters, tuple(sorted((p, tuple(sorted(f.items()))) for p, f in self.presets.items()))
+        return self.parameters, tuple(sorted((p, tuple(sorted(f.items()))) for p, f in (self.presets or {}).items()))
 
 
 # ----------------------------------------------------------------------------- the scenarios
@@ -390,6 +390,8 @@ def evaluate(target_id: str, model: Model | None = None, n: int = COHORT_SIZE) -
     """The model's value and residual for every part of row ``target_id``, for ``model``
     (default: the package's parameters and presets); cohorts have ``n`` men."""
     row = _targets.row(target_id)
+    if model is not None and not isinstance(model, Model):
+        raise TypeError(f"model must be an hpg.validation.Model(parameters, presets) or None, got {type(model).__name__} {model!r}")
     model = model or Model()
     scenario, parts = SCENARIOS[row["scenario"]], _targets.parts(row)
     day = scenario.end if row["day"] == "end" else float(row["day"]) if row["day"] else None

@@ -9,6 +9,7 @@ import csv
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import hpg
@@ -91,6 +92,28 @@ def test_a_candidate_model_is_evaluated_without_changing_anything_global():
     assert moved != pytest.approx(before, abs=1e-3)
     assert validation.evaluate("leder_ana").residual == before
     assert hpg.Patient.preset("aging").aromatase != 2.5
+
+
+def test_recovery_is_counted_as_liu_2006_defines_it():
+    """Back to 20 million/mL, or to his own baseline if that was lower, from the end of treatment."""
+    t = np.arange(0.0, 101.0)
+    sperm = np.array([np.where(t < 60, 60.0, 0.05), np.where(t < 60, 10.0, 0.05), np.where(t < 60, 60.0, 0.05)])
+    sperm[0, t >= 90] = 25.0  # recovers 30 days after the end (day 60)
+    sperm[1, t >= 70] = 10.0  # recovers to his own baseline, below 20, after 10 days
+    run = hpg.model.Result(t=t, values={"sperm": sperm}, units={})
+    measure = validation.Measure(run, targets.row("liu_rec"), 60.0, ["recovered@0.5", "recovered@1", "median_months@3"],
+                                 validation.SCENARIOS["who_TE"], validation.Model())
+    shares = validation.STATISTICS["recovery"](measure)
+    assert shares["recovered@0.5"] == pytest.approx(100 / 3) and shares["recovered@1"] == pytest.approx(200 / 3)
+    # times to 3 million/mL, interpolated between days: about 9.3 d, 29.1 d and never; the median is the second
+    assert shares["median_months@3"] == pytest.approx((29 + 2.95 / 24.95) / validation.MONTH)
+
+
+def test_evaluate_refuses_what_is_not_a_model():
+    with pytest.raises(TypeError, match="model must be an hpg.validation.Model"):
+        validation.evaluate("leder_ana", hpg.parameters.DEFAULT)
+    with pytest.raises(KeyError, match="unknown target 'nope'"):
+        validation.evaluate("nope")
 
 
 def test_report_is_a_table_for_the_model_card():
