@@ -110,7 +110,8 @@ SCENARIOS: dict[str, Scenario] = {
     "pk_TE": Scenario("pharmacokinetics", (R("testosterone_enanthate", 250),), days=60),
     "pk_TC": Scenario("pharmacokinetics", (R("testosterone_cypionate", 200),), days=30),
     "pk_gel": Scenario("pharmacokinetics", (R("testosterone_gel", 40.5, every=1),), days=30),
-    "pk_enclomiphene": Scenario("pharmacokinetics", (R("enclomiphene", 25, every=1, start=0, stop=14),), days=20, window=(15, 16)),
+    "pk_enclomiphene": Scenario("pharmacokinetics", (R("enclomiphene", 25, every=1, start=0, stop=14),), days=20,
+                                window=(15, 16)),
     "pk_clomiphene": Scenario("pharmacokinetics", (R("clomiphene", 25, every=1),), days=200, step=1 / 96),
     "pk_tamoxifen": Scenario("pharmacokinetics", (R("tamoxifen", 20),), days=60, window=(20, 40)),
     "pk_anastrozole": Scenario("pharmacokinetics", (R("anastrozole", 1, every=1),), days=15),
@@ -164,15 +165,17 @@ def _belchetz(s, model, n):
         res = simulate_pulses(24 * BELCHETZ_DAYS, regimens=regimens, patient=patient, seed=1978, parameters=p)
         day[name] = {h: np.array([res.mean(h, 24 * d, 24 * d + 24) for d in range(BELCHETZ_DAYS)]) for h in ("LH", "FSH")}
     pulses, cont, switch = day["pulses"], day["continuous"], day["switch"]
-    daily_pulses = simulate(R("gonadorelin", 10, every=120 / 1440), patient, days=28, parameters=p).at(28)["LH"]
-    daily_switch = simulate([R("gonadorelin", 10, every=120 / 1440, start=0, stop=28), _drugs.Infusion("gonadorelin", 120, start=28)],
+    every = dict(every=120 / 1440, start=0)  # the daily model's pulses, and 120 ug/day infused
+    daily_pulses = simulate(R("gonadorelin", 10, **every), patient, days=28, parameters=p).at(28)["LH"]
+    daily_continuous = simulate(_drugs.Infusion("gonadorelin", 120), patient, days=28, parameters=p).at(28)["LH"]
+    daily_switch = simulate([R("gonadorelin", 10, **every, stop=28), _drugs.Infusion("gonadorelin", 120, start=28)],
                             patient, days=56, parameters=p)
     return {
         "pulses_LH": float(pulses["LH"][1:].min()), "pulses_FSH": float(pulses["FSH"][1:].min()),
         "continuous_share": float(max((cont[h][week:] / pulses[h][week:]).max() for h in ("LH", "FSH"))),
         "switched_share": float(max(switch[h][-1] / switch[h][week - 1] for h in ("LH", "FSH"))),
         "daily_pulses_LH": daily_pulses,
-        "daily_continuous_share": simulate(_drugs.Infusion("gonadorelin", 120), patient, days=28, parameters=p).at(28)["LH"] / daily_pulses,
+        "daily_continuous_share": daily_continuous / daily_pulses,
         "daily_switched_share": daily_switch.at(56)["LH"] / daily_switch.at(27)["LH"],
     }
 
@@ -391,7 +394,8 @@ def evaluate(target_id: str, model: Model | None = None, n: int = COHORT_SIZE) -
     (default: the package's parameters and presets); cohorts have ``n`` men."""
     row = _targets.row(target_id)
     if model is not None and not isinstance(model, Model):
-        raise TypeError(f"model must be an hpg.validation.Model(parameters, presets) or None, got {type(model).__name__} {model!r}")
+        raise TypeError(f"model must be an hpg.validation.Model(parameters, presets) or None, "
+                        f"got {type(model).__name__} {model!r}")
     model = model or Model()
     scenario, parts = SCENARIOS[row["scenario"]], _targets.parts(row)
     day = scenario.end if row["day"] == "end" else float(row["day"]) if row["day"] else None
