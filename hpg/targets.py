@@ -34,13 +34,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["rows", "row", "Part", "parts", "published", "baselines", "reference_ranges", "SHARED_COLUMNS", "MACHINE_COLUMNS"]
+__all__ = ["rows", "row", "Part", "parts", "published", "baselines", "reference_ranges", "CHANGES",
+           "SHARED_COLUMNS", "MACHINE_COLUMNS"]
 
 SHARED_COLUMNS = ("id", "kind", "source", "population", "patient_preset", "intervention", "measure", "unit",
                   "baseline", "treated", "when", "tolerance", "notes")
 MACHINE_COLUMNS = ("scenario", "output", "statistic", "day", "values")
-#: Statistics whose published number is computed from a baseline and a treated value.
-_FROM_TWO = {"change": lambda b, t: t / b - 1, "percent_change": lambda b, t: 100 * (t / b - 1),
+#: Statistics that compare a treated value with a baseline: the published number from the row's
+#: baseline and treated columns, and the model's from its day 0 and day of measurement.
+CHANGES = {"change": lambda b, t: t / b - 1, "percent_change": lambda b, t: 100 * (t / b - 1),
              "percent_of_baseline": lambda b, t: 100 * t / b}
 
 
@@ -77,9 +79,9 @@ def published(r: dict) -> float | None:
     """The number a part without its own takes: from the row's baseline and treated columns."""
     b, t = _number(r["baseline"]), _number(r["treated"])
     if b is not None and t is not None and not r["unit"].startswith("%"):
-        if r["statistic"] not in _FROM_TWO:
+        if r["statistic"] not in CHANGES:
             raise ValueError(f"target {r['id']}: baseline and treated given, but statistic {r['statistic']!r} is not a change")
-        return _FROM_TWO[r["statistic"]](b, t)
+        return CHANGES[r["statistic"]](b, t)
     if r["treated"]:
         return t  # None where the treated column is a range or a sentence
     return b

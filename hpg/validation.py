@@ -35,7 +35,7 @@ from .parameters import DEFAULT, Parameters
 from .patients import Patient
 from .pulses import clearance, detect_pulses, measure, simulate_pulses
 
-__all__ = ["targets", "evaluate", "run", "report", "format_report", "Check", "Evaluation", "Model", "Scenario",
+__all__ = ["targets", "evaluate", "run", "report", "format_report", "Check", "Evaluation", "Model", "Measure", "Scenario",
            "SCENARIOS", "STATISTICS", "PULSE_LEVEL", "PENDING", "REFERENCE_RANGES", "crossing_weeks", "coviello",
            "pulse_intervals"]
 
@@ -254,9 +254,7 @@ class Measure(NamedTuple):
 
 def _change(m: Measure) -> dict:
     before, after = m.run.at(0)[m.row["output"]], m.run.at(m.day)[m.row["output"]]
-    value = {"change": after / before - 1, "percent_change": 100 * (after / before - 1),
-             "percent_of_baseline": 100 * after / before}[m.row["statistic"]]
-    return {"": value, "before": before, "after": after}
+    return {"": _targets.CHANGES[m.row["statistic"]](before, after), "before": before, "after": after}
 
 
 def _value(m: Measure) -> dict:

@@ -40,6 +40,10 @@ def test_every_row_declares_a_known_scenario_statistic_and_readable_parts():
     for row in validation.targets():
         assert row["scenario"] in validation.SCENARIOS, row["id"]
         assert row["statistic"] in validation.STATISTICS, row["id"]
+        if row["day"] == "end":
+            assert validation.SCENARIOS[row["scenario"]].end is not None, row["id"]
+        elif row["day"]:
+            assert 0 <= float(row["day"]) <= validation.SCENARIOS[row["scenario"]].days, row["id"]
         parts = targets.parts(row)
         assert parts and all(p.low is not None or p.high is not None for p in parts), row["id"]
         assert len({p.key for p in parts}) == len(parts), row["id"]
