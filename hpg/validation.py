@@ -192,19 +192,20 @@ RUNNERS = {
     "clearance": lambda s, model, n: clearance(),
     "belchetz": _belchetz,
 }
-_RUNS: OrderedDict = OrderedDict()
+_RUNS: OrderedDict = OrderedDict()  # model -> {(scenario, cohort size): run}, for the last two models
 
 
 def _run(name: str, model: Model, n: int):
-    """The scenario's simulation for ``model``, shared by its rows (the last few are kept)."""
+    """The scenario's simulation for ``model``, shared by its rows."""
     s = SCENARIOS[name]
-    key = (name, model.key(), n if s.kind == "cohort" else None)
-    if key not in _RUNS:
-        _RUNS[key] = RUNNERS[s.kind](s, model, n)
-        while len(_RUNS) > 12:
-            _RUNS.popitem(last=False)
-    _RUNS.move_to_end(key)
-    return _RUNS[key]
+    runs = _RUNS.setdefault(model.key(), {})
+    _RUNS.move_to_end(model.key())
+    while len(_RUNS) > 2:
+        _RUNS.popitem(last=False)
+    key = (name, n if s.kind == "cohort" else None)
+    if key not in runs:
+        runs[key] = RUNNERS[s.kind](s, model, n)
+    return runs[key]
 
 
 # ----------------------------------------------------------------------------- the statistics
