@@ -97,7 +97,7 @@ from .checks import check_patient, check_regimens
 from .parameters import DEFAULT, Parameters
 from .parameters import check as _check_parameters
 
-__all__ = ["UNITS", "PulseResult", "clearance", "detect_pulses", "measure", "simulate_pulses"]
+__all__ = ["UNITS", "PulseResult", "clearance", "constants", "detect_pulses", "measure", "receptor_rates", "simulate_pulses"]
 
 #: Every output of :func:`simulate_pulses`, with its unit.
 UNITS: dict[str, str] = {name: _outputs.REGISTRY[name].unit for name in _outputs.PULSE}
