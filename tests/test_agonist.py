@@ -3,10 +3,12 @@ continuous agonist exposure in the pulse-level model (and, once it lands, the da
 
 Published numbers: leuprolide 1 mg SC peaks at 32-35 ng/mL 36-60 min after the dose, with a
 volume of 37 L, a total clearance of 9.1 L/h and a half-life of about 3 h (periti2002). On
-leuprolide, testosterone surged by 65% at day 3 and reached castrate levels (<= 50 ng/dL)
-within four weeks (klotz2008); median LH stayed below 1.0 IU/L from the first weeks to day 56
-(saltzstein2018); 1 and 10 mg/day both castrated, with no plateau of the dose-response
-(warner1983).
+monthly leuprolide, testosterone surged by 65% at day 3 and 96% of men were held at castrate
+levels (<= 50 ng/dL) over a year (klotz2008); after one leuprolide depot, median LH rose and then
+stayed below 1.0 IU/L through day 56 (saltzstein2018); 1 and 10 mg/day both brought testosterone
+into the surgically castrate range (warner1983). No published LH fold at days 1-3 was found: the
+flare criterion (LH >= 1.5 x untreated on each of days 1-3) is what it takes, in the model, to
+raise testosterone by a third or more on day 3, half the published surge.
 """
 from __future__ import annotations
 
