@@ -19,7 +19,7 @@ hpg.equations    every equation of the model, once, as a named function of plain
 hpg.daily        the daily model for one man in plain Python (no NumPy): loop, rates, steady state, integrator
 hpg.model        simulate (compiled with numba where installed), Result, simulate_reference (solve_ivp)
 hpg.outputs      one registry of outputs: unit, label, SI conversion, reference range
-hpg.drugs        the nine drugs: closed-form pharmacokinetics, catalogue()
+hpg.drugs        every drug of the book: closed-form pharmacokinetics, catalogue()
 hpg.patients     patient parameters and presets
 hpg.checks       the argument checks every entry point shares
 hpg.cohorts      documented parameter distributions, cohorts run in parallel
