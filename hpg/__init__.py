@@ -19,7 +19,7 @@ hpg.equations    every equation of the model, once, as a named function of plain
 hpg.daily        the daily model for one man in plain Python (no NumPy): loop, rates, steady state, integrator
 hpg.model        simulate (compiled with numba where installed), Result, simulate_reference (solve_ivp)
 hpg.outputs      one registry of outputs: unit, label, SI conversion, reference range
-hpg.drugs        the nine drugs: closed-form pharmacokinetics, catalogue()
+hpg.drugs        every drug of the book: closed-form pharmacokinetics, catalogue()
 hpg.patients     patient parameters and presets
 hpg.checks       the argument checks every entry point shares
 hpg.cohorts      documented parameter distributions, cohorts run in parallel
@@ -30,7 +30,8 @@ hpg.lab          the browser lab's entry point (JSON in, JSON out) and links int
 hpg.labs         laboratory panels in conventional and SI units with reference ranges (case files)
 hpg.sbml         the daily model as SBML (export), generated from the same equations, for COPASI or tellurium
 hpg.leydig       inside the Leydig cell: LHCGR -> cAMP -> PKA -> StAR -> testosterone, minute by minute
-hpg.validation   every row of clinical_targets.csv against the model: report()
+hpg.targets      the published targets: clinical_targets.csv and its machine columns, read once
+hpg.validation   every row of clinical_targets.csv against the model: evaluate(), report()
 hpg.plots        plotting shared by figures and widgets, with alt text (describe*)
 hpg.units        conventional and SI units
 hpg.widgets      explorers: live in a kernel, precomputed and linked on the static site
@@ -46,7 +47,7 @@ import importlib
 from ._version import __version__
 
 _SUBMODULES = ("arguments", "calibration", "checks", "cohorts", "daily", "drugs", "equations", "lab", "labs", "leydig", "model", "outputs",
-               "parameters", "patients", "plots", "pulses", "sbml", "toy", "units", "validation", "widgets")
+               "parameters", "patients", "plots", "pulses", "sbml", "targets", "toy", "units", "validation", "widgets")
 # The public API of DESIGN.md section 3: name -> module that defines it (imported on first use).
 _API = {
     "simulate": "model",

@@ -22,6 +22,7 @@ tamoxifen                  mg    oral (tamoxifen citrate)
 anastrozole                mg    oral
 hcg                        IU    subcutaneous
 gonadorelin                ug    subcutaneous pump (pulse-averaged here)
+leuprolide                 mg    subcutaneous, daily (dose-averaged here)
 follitropin                IU    subcutaneous (recombinant or urinary FSH)
 =========================  ====  ==========================================
 
@@ -164,6 +165,11 @@ class Drug:
     def species(self) -> tuple[Species, ...]:
         return self.species_for(DEFAULT)
 
+    def slowest_rate(self, parameters: Parameters = DEFAULT) -> float:
+        """The smallest rate constant (1/day) of the drug's kinetics: what sets how far its
+        level falls between doses."""
+        return min(min(s.rates) for s in self.species_for(parameters))
+
     @property
     def dose_range(self) -> tuple[float, float] | None:
         """Lowest and highest dose over the drug's cited studies (drug unit); None if none."""
@@ -267,10 +273,19 @@ def _gonadorelin(p):
 def _follitropin(p):
     # Subcutaneous FSH: absorbed over hours (peak at about 14 h), terminal half-life about a day,
     # clearance 0.6 L/h and 70% bioavailable (gonalf_pi); the apparent volume follows from
-    # clearance and half-life. About 5 IU/L at steady state per 100 IU a day. Reported as IU/L, added to the pituitary's FSH.
+    # clearance and half-life: about 5 IU/L at steady state per 100 IU a day, added to the
+    # pituitary's FSH.
     k_abs, k_el = _hl(p["follitropin_absorption_half_life"]), _hl(p["follitropin_half_life"])
     volume = p["follitropin_clearance"] / k_el
     return (Species("follitropin", "IU/L", (k_abs, k_el), 1.0 / volume, p["follitropin_bioavailability"]),)
+
+
+def _leuprolide(p):
+    # Subcutaneous aqueous leuprolide: absorbed within the hour, eliminated with a half-life of
+    # about 3 h from an apparent volume of 37 L (periti2002). The receptor sees it as gonadorelin
+    # equivalents: its level times its potency (mg/L -> pg/mL), in the same species as gonadorelin.
+    rates = (_hl(p["leuprolide_absorption_half_life"]), _hl(p["leuprolide_half_life"]))
+    return (Species("gonadorelin", "pg/mL", rates, p["leuprolide_potency"] * 1e6 / p["leuprolide_volume"]),)
 
 
 # --------------------------------------------------------------------------- the catalogue
@@ -417,6 +432,24 @@ _register(
         studies=(Study("the Lutrelef label", "ansm2019", (10.0, 20.0), (90 * MINUTES, 120 * MINUTES)),),
     )
 )
+_register(
+    Drug(
+        "leuprolide",
+        unit="mg",
+        route="subcutaneous injection (aqueous solution, once daily) or continuous infusion",
+        mechanism="long-acting GnRH-receptor agonist (a superagonist analogue of GnRH): it binds the "
+        "receptor like gonadorelin, more potently and for hours instead of minutes, so a daily "
+        "injection is exposure that never lets up: a flare of LH and testosterone in the first days, "
+        "then desensitisation and castrate testosterone within weeks. The models see it as "
+        "gonadorelin equivalents (its level times its potency) and average over doses as for gonadorelin.",
+        kinetics=_leuprolide,
+        half_lives={"absorption": "15 min (calibrated: peak 36-60 min, periti2002)", "elimination": "3 h (periti2002)"},
+        sources=("periti2002", "garnick1984", "warner1983", "klotz2008"),
+        pulse_averaged=True,
+        studied_doses="1 mg/day SC (garnick1984); 1 and 10 mg/day SC (warner1983)",
+        studies=(Study("Garnick 1984", "garnick1984", 1.0, 1.0), Study("Warner 1983", "warner1983", (1.0, 10.0), 1.0)),
+    )
+)
 
 _register(
     Drug(
@@ -495,13 +528,15 @@ def _check_schedule(schedule, amount: str) -> None:
     _check_unit(drug, schedule.unit)
 
 
-def continuous_fraction(every: float | None, parameters: Parameters = DEFAULT) -> float:
-    """Fraction of gonadorelin exposure that the GnRH receptor sees as continuous, for
-    subcutaneous pulses every ``every`` days: the trough between pulses over the mean,
-    ``k tau e^{-k tau} / (1 - e^{-k tau})``."""
+def continuous_fraction(every: float | None, parameters: Parameters = DEFAULT, rate: float | None = None) -> float:
+    """Fraction of a GnRH-receptor agonist's exposure that the receptor sees as continuous, for
+    subcutaneous doses every ``every`` days: the trough between doses over the mean,
+    ``k tau e^{-k tau} / (1 - e^{-k tau})``, with ``k`` the agonist's slowest rate constant
+    ``rate`` (1/day; default gonadorelin's elimination)."""
     if every is None:
         return 0.0
-    x = _hl(parameters["gonadorelin_half_life"]) * every
+    k = _hl(parameters["gonadorelin_half_life"]) if rate is None else rate
+    x = k * every
     return x * math.exp(-x) / -math.expm1(-x)
 
 
@@ -558,7 +593,8 @@ class Regimen:
         return _arrays([self], t, horizon, parameters)
 
     def continuous_fraction(self, parameters: Parameters = DEFAULT) -> float:
-        return continuous_fraction(self.every, parameters) if self._drug.pulse_averaged else 0.0
+        drug = self._drug
+        return continuous_fraction(self.every, parameters, drug.slowest_rate(parameters)) if drug.pulse_averaged else 0.0
 
 
 @dataclass(frozen=True)
@@ -631,9 +667,9 @@ def levels(regimens, times, horizon: float, parameters: Parameters = DEFAULT, *,
     """Every species' level at each of ``times`` (days, ascending), in its unit.
 
     Doses add up by superposition of exponential modes, all doses of a drug in one pass
-    per mode. A pulse-averaged drug (gonadorelin, cleared within minutes) is seen on the
-    scale of days as the steady level of its mean rate while it runs (``start <= t <
-    stop``), unless ``resolve_pulses`` (the pulse-level model) asks for every pulse.
+    per mode. A pulse-averaged drug (gonadorelin, cleared within minutes, or leuprolide, within
+    hours) is seen on the scale of days as the steady level of its mean rate while it runs
+    (``start <= t < stop``), unless ``resolve_pulses`` (the pulse-level model) asks for every dose.
     """
     times = backend.array(times)
     totals = {}  # by species: drugs can share one (every testosterone form gives exogenous_T)

@@ -193,6 +193,18 @@ _PULSE = [
     _p("leydig_lag", 60.0, "min", "time constant of Leydig testosterone output following LH", "assumed (testosterone pulses follow LH pulses; veldhuis1987)"),
     _p("T_half_life", 45.0, "min", "half-life of serum testosterone", "assumed"),
     _p("assay_cv_LH", 0.05, "1", "intra-assay coefficient of variation of serum LH (noise added to sampled LH before pulse detection)", "assumed (typical immunoassay precision)"),
+    # GnRH-receptor desensitisation, resolved pulse by pulse. The drive is the trough S of the
+    # last desens_window minutes (GnRH-receptor agonist in gonadorelin equivalents, relative).
+    _p("receptor_desens_rate", 0.7, "1/day", "rate at which exposure that never lets up moves GnRH receptors into the desensitised state (at saturating exposure)", "belchetz1978 (set by hand, as desens_on of the daily model, so that a continuous infusion suppresses LH and FSH within days)"),
+    _p("receptor_desens_K", 0.5, "1", "continuous exposure S (relative to mean GnRH) giving half the maximal rate of desensitisation (Hill coefficient 4: pump pulses that fall back between doses spare the receptor)", "assumed"),
+    _p("receptor_recovery_rate", 0.15, "1/day", "rate at which desensitised receptors recover once exposure stops (half-time 4.6 days)", "assumed (days to weeks; millar2004)"),
+    _p("receptor_recovery_K", 1.0, "1", "continuous exposure S at which recovery is halved: recovery falls as 1 / (1 + (S/K)^2), since a receptor that recovers under an agonist that never leaves is bound and desensitised again, so suppression deepens with dose instead of saturating", "assumed (dose-dependent castration: warner1983; castrate testosterone within 4 weeks: klotz2008)"),
+    # --- Leuprolide, a long-acting GnRH-receptor agonist (read by hpg/drugs.py; both models see
+    # it as gonadorelin equivalents). Half-lives in days.
+    _p("leuprolide_absorption_half_life", 15.0 * _M, "day", "absorption of subcutaneous leuprolide (aqueous solution)", "periti2002 (set so that the peak falls 36-60 min after 1 mg SC)"),
+    _p("leuprolide_half_life", 3.0 * _H, "day", "elimination half-life of leuprolide", "periti2002 (about 3 h)"),
+    _p("leuprolide_volume", 37.0, "L", "apparent volume of leuprolide after 1 mg subcutaneously", "periti2002 (37 L; total clearance 9.1 L/h)"),
+    _p("leuprolide_potency", 20.0, "1", "potency of leuprolide at the GnRH receptor relative to gonadorelin, per unit mass (gonadorelin equivalents per leuprolide)", "assumed (the low end of the 20-60-fold LH-releasing potency of the D-Leu6, des-Gly10 ethylamide analogue over GnRH in rat bioassays; superagonists bind the receptor more tightly and resist degradation, millar2004)"),
 ]
 
 # --- Leydig-cell steroidogenic cascade (read by hpg/leydig.py). Times in minutes. The cell

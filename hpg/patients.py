@@ -12,6 +12,7 @@ from dataclasses import dataclass, fields, replace
 
 from .arguments import within
 from .parameters import fitted_values
+from .targets import baselines
 
 __all__ = ["Patient", "PATIENT_PARAMETERS", "PRESETS"]
 
@@ -97,23 +98,27 @@ class Patient:
 
 
 #: Presets: the parameters each changes, why, and the study whose untreated
-#: baseline it reproduces (within +/-20%, tests/test_calibration.py). The values of
+#: baseline it reproduces (within :data:`BASELINE_TOLERANCE`, tests/test_calibration.py). A
+#: baseline is read from the rows of clinical_targets.csv that publish it (hpg.targets), or,
+#: where no row does, declared here once with its source. The values of
 #: gnrh_drive, leydig_capacity, leydig_reserve and aromatase are calibrated by
 #: scripts/calibrate.py to that baseline and to the study's drug response
 #: (helo_clo_*, leder_ana_*) and read from hpg/data/calibrated.json below; bmi and shbg
 #: are assumed typical of each population.
+#: How far a preset's untreated steady state may lie from its published baseline (relative).
+BASELINE_TOLERANCE = 0.20
 PRESETS: dict[str, dict] = {
     "healthy": {
         "parameters": {},
         "why": "A healthy young man: every parameter at its default.",
-        "baseline": {"T": 531.0, "LH": 5.0, "ITT": 1174.0},
+        "baseline": {**baselines("ref_T", "ref_ITT"), "LH": 5.0},
         "study": "travison2017 (T), qin2012 (LH), coviello2005 (ITT)",
     },
     "secondary_hypogonadism": {
         "parameters": {"bmi": 30.0, "shbg": 28.0},
         "why": "Low testosterone with inappropriately normal LH: a weaker GnRH drive and Leydig cells "
         "that have lost capacity after years of low stimulation; the men studied were mostly overweight.",
-        "baseline": {"T": 205.0, "LH": 4.0, "E2": 17.0},
+        "baseline": baselines("helo_clo_T", "helo_clo_LH", "helo_clo_E2"),
         "study": "helo2017 (men treated with clomiphene citrate)",
     },
     "obese": {
@@ -129,7 +134,7 @@ PRESETS: dict[str, dict] = {
         "why": "Older men lose Leydig-cell capacity and reserve (a partly primary deficit), gain weight, "
         "SHBG and aromatase activity (estradiol holds up while testosterone falls), and their GnRH drive "
         "weakens, so LH fails to rise enough.",
-        "baseline": {"T": 343.0, "LH": 5.1, "E2": 26.0},
+        "baseline": baselines("leder_ana", "leder_ana_LH", "leder_ana_E2"),
         "study": "leder2004 (older men with mildly low testosterone)",
     },
     "gnrh_deficient": {

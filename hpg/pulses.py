@@ -17,18 +17,26 @@ Hypothalamus
     drive, ``gnrh_drive * Hc * aT * aE``. GnRH is cleared with a half-life of
     4 minutes (lutrelef_pi). Gonadorelin adds its plasma level (closed-form
     subcutaneous kinetics of :mod:`hpg.drugs`: absorption 4 min, apparent
-    half-life 24 min) divided by ``gonadorelin_ref``.
+    half-life 24 min) divided by ``gonadorelin_ref``; a long-acting agonist
+    (leuprolide) adds its level in gonadorelin equivalents the same way.
 
 GnRH receptor (after heinze1998: free, bound and desensitised receptor)
     ``dB/dt = k_on G R - k_off B``, ``R = 1 - B - D``; desensitisation moves
-    free and bound receptors to ``D`` at rate ``desens_on * h(S)`` and they
-    recover at ``desens_off``, with ``h(S) = S^4 / (S^4 + desens_K^4)`` as in
-    the daily model. ``S`` is the lowest GnRH level of the last ``desens_window``
-    minutes: desensitisation needs exposure that never lets up, so pulses that
-    fall back between doses spare the receptor while continuous exposure
-    (belchetz1978) does not. Endogenous GnRH (half-life 4 min) falls to nothing
-    between pulses, so ``S`` is computed from gonadorelin alone, in closed form
-    before the run; it is the trough the daily model calls continuous exposure.
+    free and bound receptors to ``D`` at rate ``receptor_desens_rate * h(S)``,
+    ``h(S) = S^4 / (S^4 + receptor_desens_K^4)``, and they recover at
+    ``receptor_recovery_rate / (1 + (S / receptor_recovery_K)^2)``. ``S`` is the
+    lowest agonist level of the last ``desens_window`` minutes: desensitisation
+    needs exposure that never lets up, so pulses that fall back between doses
+    spare the receptor while continuous exposure (belchetz1978) does not. The
+    rate of desensitisation saturates, so it takes days whatever the dose (the
+    flare: the releasable pool is emptied and synthesis is driven hard while
+    receptors are still fresh); recovery is held back by the agonist itself (a
+    receptor that recovers under it is bound and desensitised again), so the
+    desensitised share settles closer to 1 the higher the exposure, and higher
+    doses suppress more, never less (warner1983). Endogenous GnRH (half-life
+    4 min) falls to nothing between pulses, so ``S`` is computed from the agonists
+    alone, in closed form before the run; it is the trough the daily model calls
+    continuous exposure.
 
 Pituitary
     The receptor signal ``b = B / B_ref`` (1 at the healthy baseline) drives
@@ -89,7 +97,7 @@ from .checks import check_patient, check_regimens
 from .parameters import DEFAULT, Parameters
 from .parameters import check as _check_parameters
 
-__all__ = ["UNITS", "PulseResult", "clearance", "detect_pulses", "measure", "simulate_pulses"]
+__all__ = ["UNITS", "PulseResult", "clearance", "constants", "detect_pulses", "measure", "receptor_rates", "simulate_pulses"]
 
 #: Every output of :func:`simulate_pulses`, with its unit.
 UNITS: dict[str, str] = {name: _outputs.REGISTRY[name].unit for name in _outputs.PULSE}
@@ -111,7 +119,8 @@ def _constants(p) -> SimpleNamespace:
     c.koff = ln2 / p["receptor_off_half_life"]
     c.kon = c.koff / p["receptor_K"]
     c.window = max(round(p["desens_window"]), 1)
-    c.don, c.doff, c.dK4 = p["desens_on"] / 1440.0, p["desens_off"] / 1440.0, p["desens_K"] ** 4
+    c.don, c.doff = p["receptor_desens_rate"] / 1440.0, p["receptor_recovery_rate"] / 1440.0
+    c.dK, c.rK = p["receptor_desens_K"], p["receptor_recovery_K"]
     c.eX = math.exp(-1.0 / p["synthesis_tau"])
     c.rho = p["LH_release"]
     c.rho0 = c.rho * p["LH_basal_share"] / (1.0 - p["LH_basal_share"])
@@ -166,11 +175,23 @@ def constants(parameters: Parameters = DEFAULT) -> SimpleNamespace:
 
 # --------------------------------------------------------------------------- inputs
 def _gonadorelin_level(regimens, t_days: np.ndarray, horizon: float, parameters: Parameters) -> np.ndarray:
-    """Plasma gonadorelin (pg/mL) resolved pulse by pulse (closed-form SC kinetics)."""
-    mine = [r for r in regimens if r.drug == "gonadorelin"]
+    """Plasma GnRH-receptor agonists in gonadorelin equivalents (pg/mL), resolved dose by dose
+    (closed-form SC kinetics): gonadorelin itself and any long-acting agonist."""
+    mine = [r for r in regimens if r._drug.pulse_averaged]
     if not mine:
         return np.zeros_like(t_days)
     return np.array(_drugs.levels(mine, t_days.tolist(), horizon, parameters, resolve_pulses=True)["gonadorelin"])
+
+
+def receptor_rates(S, c) -> tuple:
+    """Per-minute rates of GnRH-receptor desensitisation and recovery at continuous exposure ``S``
+    (the trough of the last ``desens_window`` minutes, relative to mean GnRH; a number or an array).
+
+    Desensitisation saturates at ``receptor_desens_rate``; recovery is held back by exposure that
+    stays, ``receptor_recovery_rate / (1 + (S / receptor_recovery_K)^2)``. Under a constant ``S``
+    the desensitised share settles at ``on / (on + off)``, which tends to 1 as ``S`` grows."""
+    S4 = S**4
+    return c.don * S4 / (S4 + c.dK**4), c.doff / (1.0 + (S / c.rK) ** 2)
 
 
 def _trough(g: np.ndarray, window: int) -> np.ndarray:
@@ -213,7 +234,7 @@ def _run(patient, regimens, steps: int, seed: int, parameters: Parameters):
     Texo, aER, IA, hcg = ([row[k] for row in exposure] for k in range(4))
     gonadorelin = _gonadorelin_level(regimens, t_days, horizon, parameters)
     g_exo = gonadorelin / c.g_ref
-    desens = eq.desensitisation_rate(_trough(g_exo, c.window), d.desens_on / 1440.0, d.desens_K).tolist()
+    desens, recover = (rate.tolist() for rate in receptor_rates(_trough(g_exo, c.window), c))
     g_list = g_exo.tolist()
 
     # Constants bound locally (this loop is the hot path).
@@ -223,7 +244,7 @@ def _run(patient, regimens, steps: int, seed: int, parameters: Parameters):
     floor, kappa, kappa_L = d.capacity_floor, d.capacity_kappa, d.leydig_capacity_kappa
     kH0, kH1, kP0, kP1 = d.hypothalamus_k0 / 1440.0, d.hypothalamus_k1 / 1440.0, d.pituitary_k0 / 1440.0, d.pituitary_k1 / 1440.0
     kL0, kL1 = d.leydig_k0 / 1440.0, d.leydig_k1 / 1440.0
-    mu, inv_mu, burst, kon, koff, doff = c.mu, 1.0 / c.mu, c.burst, c.kon, c.koff, c.doff
+    mu, inv_mu, burst, kon, koff = c.mu, 1.0 / c.mu, c.burst, c.kon, c.koff
     eG, cG = math.exp(-c.kG), -math.expm1(-c.kG) / c.kG
     inv_Bref, inv_Zref, KZ, kZ = 1.0 / c.B_ref, 1.0 / c.Z_ref, c.KZ, c.kZ
     eX, eZ, eL, eT = c.eX, c.eZ, c.eL, c.eT
@@ -297,7 +318,7 @@ def _run(patient, regimens, steps: int, seed: int, parameters: Parameters):
         # Receptor: desensitisation (slow) takes free and bound receptors alike; then binding.
         dn = desens[i]
         B -= dn * B
-        D += dn * (1.0 - D) - doff * D
+        D += dn * (1.0 - D) - recover[i] * D
         a = kon * G
         rate = a + koff
         Binf = a * (1.0 - D) / rate

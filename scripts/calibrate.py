@@ -7,24 +7,22 @@ and the fitted fields of the presets, passed to ``hpg.simulate``, ``hpg.cohort``
 ``hpg.simulate_pulses`` explicitly. Nothing global is changed while fitting. With
 ``--write`` the fitted values go to ``hpg/data/calibrated.json``, which hpg/parameters.py
 and hpg/patients.py read; tests/test_calibration.py then checks every target with its
-published tolerance. The fit minimises residuals scaled by each target's tolerance (its
-half-width, or a little less where the range is lopsided), so a residual of 1 sits at or
-near the edge of what the target allows.
+published tolerance. The fit minimises the residuals of hpg.validation.evaluate, the function
+the report and the tests use: every number comes from hpg/data/clinical_targets.csv, and a
+residual of 1 sits at the edge of what the target allows (on either side of a lopsided range).
 """
 from __future__ import annotations
 
 import json
 import sys
 from pathlib import Path
-from typing import NamedTuple
 
 import numpy as np
 from scipy.optimize import least_squares
 
 import hpg
-from hpg import calibration, patients, validation
-from hpg.drugs import Regimen as R
-from hpg.parameters import DEFAULT, Parameters, fitted_values
+from hpg import calibration, patients, targets, validation
+from hpg.parameters import DEFAULT, fitted_values
 
 DATA = Path(__file__).resolve().parents[1] / "hpg" / "data" / "calibrated.json"
 
@@ -34,14 +32,7 @@ HORMONE_PARAMETERS = calibration.GROUPS["hormones"].bounds  # name: (low, high);
 SPERM_PARAMETERS = calibration.GROUPS["sperm"].bounds
 
 
-class Model(NamedTuple):
-    """A candidate model: a parameter set and the fitted fields of each preset."""
-
-    parameters: Parameters
-    presets: dict
-
-    def patient(self, preset: str) -> hpg.Patient:
-        return hpg.Patient.preset(preset, **self.presets.get(preset, {}))
+Model = validation.Model  # a candidate: parameters and fitted preset fields
 
 
 def current(name: str) -> float:
@@ -64,43 +55,30 @@ def model_at(names, x) -> Model:
     return Model(DEFAULT.replace(**changes), presets)
 
 
-def hormone_residuals(model: Model) -> np.ndarray:
-    """The scenarios of hpg.validation, as continuous residuals."""
-    p = model.parameters
+def row_residuals(model: Model, rows, n: int = validation.COHORT_SIZE) -> np.ndarray:
+    """Every part's residual of ``rows`` (hpg.validation.evaluate: 1 at the edge of the tolerance)."""
+    return np.concatenate([validation.evaluate(row, model, n).residuals for row in rows])
+
+
+def baseline_residuals(model: Model, presets) -> np.ndarray:
+    """Each preset's untreated steady state against the baseline it cites (1 at the tolerance)."""
     out = []
-    b, a = validation.coviello(parameters=p)
-    out.append((100 * (1 - a["ITT"] / b["ITT"]) - 94) / 5)
-    out.append((100 * a["LH"] / b["LH"] - 5) / 8)
-    out.append((100 * a["FSH"] / b["FSH"] - 5) / 8)
-    for dose, target in ((125, -25), (250, -7), (500, 26)):
-        before, after = validation.coviello(dose, parameters=p)
-        out.append((100 * (after["ITT"] / before["ITT"] - 1) - target) / 20)
-    r = hpg.simulate(validation.LEDER_ANASTROZOLE, model.patient("aging"), days=84, parameters=p)
-    for output, pub in (("T", 572 / 343 - 1), ("E2", 17 / 26 - 1), ("LH", 7.9 / 5.1 - 1)):
-        out.append((r.at(84)[output] / r.at(0)[output] - 1 - pub) / (0.3 * abs(pub)))
-    r = hpg.simulate(validation.HELO_CLOMIPHENE, model.patient("secondary_hypogonadism"), days=90, parameters=p)
-    for output, pub, tol in (("T", 488 / 205 - 1, 0.3), ("E2", 1.0, 0.4), ("LH", 6.1 / 4 - 1, 0.4)):
-        out.append((r.at(90)[output] / r.at(0)[output] - 1 - pub) / (tol * abs(pub)))
-    out.append((r.at(42)["T"] / r.at(0)["T"] - 1 - (610 / 247.6 - 1)) / (0.3 * (610 / 247.6 - 1)))
-    for preset in ("secondary_hypogonadism", "aging", "obese", "gnrh_deficient"):
-        base = hpg.model.steady_state(model.patient(preset), parameters=p)
+    for preset in presets:
+        base = hpg.model.steady_state(model.patient(preset), parameters=model.parameters)
         for output, value in patients.PRESETS[preset]["baseline"].items():
-            out.append((base[output] / value - 1) / 0.2)
+            out.append((base[output] / value - 1) / patients.BASELINE_TOLERANCE)
     return np.array(out)
+
+
+def hormone_residuals(model: Model) -> np.ndarray:
+    """The hormone group's rows and preset baselines (hpg.calibration.GROUPS["hormones"])."""
+    group = calibration.GROUPS["hormones"]
+    return np.concatenate([row_residuals(model, group.targets), baseline_residuals(model, group.baselines)])
 
 
 def sperm_residuals(model: Model, n: int = 300) -> np.ndarray:
-    stop = validation.HANDELSMAN_TREATMENT_DAYS
-    # A smaller cohort than validation's (n=1000), for speed while fitting.
-    res = hpg.cohort([R("testosterone_enanthate", 200, every=7, start=0, stop=stop)], n=n, days=stop + 200, seed=1,
-                     parameters=model.parameters)
-    out = []
-    for threshold, weeks in {10: 6.8, 5: 8.7, 3: 10.0, 1: 13.0}.items():
-        out.append((np.median(validation.crossing_weeks(res, threshold)) - weeks) / (0.2 * weeks))
-    for threshold, weeks in {3: 9.0, 5: 9.9, 10: 11.5, 20: 13.6}.items():
-        w = validation.crossing_weeks(res, threshold, after=stop, direction="above")
-        out.append((np.nanmedian(w) - weeks) / (0.2 * weeks))
-    return np.array(out)
+    """The sperm group's rows, in a smaller cohort than the report's, for speed while fitting."""
+    return row_residuals(model, calibration.GROUPS["sperm"].targets, n)
 
 
 def fit(spec: dict, residuals, diff_step: float = 1e-3):
@@ -145,7 +123,8 @@ def fit_pulse_interval():
 
     The detected LH interval is stochastic, moves in steps and changes slowly with the
     generator's interval (Cluster misses more pulses as they come faster), so scan a grid
-    and solve the straight line through it for 95 min rather than chase the noise."""
+    and solve the straight line through it for the published interval rather than chase the noise."""
+    target = targets.parts(targets.row("ref_pulse"))[0]  # the published interval and its tolerance
     grid = np.arange(70, 102, 2)
     detected = []
     for interval in grid:
@@ -153,8 +132,8 @@ def fit_pulse_interval():
         detected.append(found)
         print(f"pulse_interval {interval}: generator {generated:.1f} min, detected {found:.1f} min")
     slope, intercept = np.polyfit(grid, detected, 1)
-    best = round((95 - intercept) / slope)
-    print(f"pulse_interval = {best} (line: detected = {intercept:.1f} + {slope:.3f} x interval; ref_pulse 95 +/- 11)")
+    best = round((target.published - intercept) / slope)
+    print(f"pulse_interval = {best} (line: detected = {intercept:.1f} + {slope:.3f} x interval; ref_pulse {target.describe()})")
     return ["pulse_interval"], [best]
 
 

@@ -174,6 +174,7 @@ EVERY_DRUG = [
     {"drug": "anastrozole", "dose": 1, "every": 1, "start": 150, "stop": 200},
     {"drug": "gonadorelin", "dose": 10, "every": 0.0625, "start": 200, "stop": 215},
     {"drug": "gonadorelin", "rate": 120, "start": 220, "stop": 230, "infusion": True},
+    {"drug": "leuprolide", "dose": 1, "every": 1, "start": 232, "stop": 240},
 ]
 
 
