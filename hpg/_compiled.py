@@ -79,7 +79,7 @@ def _kernels():
     def _sqrt(x):  # the processor's square root rather than a general power
         return lambda x: math.sqrt(x)
 
-    for name in ("fast_loop", "solve", "germ_rates", "_phase", "germ_entry", "germ_steady", "late_germ_cells", "follicle_stimulation",
+    for name in ("fast_loop", "solve", "germ_rates", "_phase", "germ_entry", "germ_steady", "late_germ_cells", "spermatocytes", "follicle_stimulation",
                  "slow_rates", "clinical_outputs", "_capacities", "untreated", "integrate"):
         register_jitable(getattr(daily, name))
     n_states, n_outputs = len(daily.STATES), len(outputs.PHYSIOLOGY)
@@ -99,7 +99,7 @@ def _kernels():
         record = np.zeros((n_outputs, n, n_records))  # one contiguous block an output
         for j in numba.prange(n):
             p = men[j]
-            m = daily.Man(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10])
+            m = daily.Man(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11])
             s = np.zeros(n_states)
             u = daily.untreated(c, m, s)
             work = np.zeros((5, n_states))

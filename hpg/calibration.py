@@ -82,9 +82,8 @@ GROUPS: dict[str, FitGroup] = {
             "sertoli_tau": (3.0, 60.0),
             "K_ITT": (0.02, 5.0),
         },
-        ("hand_supp", "hand_rec", "who_supp_6mo", "liu_rec"),
-        note="also fitted to the sperm output a single gonadotropin keeps (matsumoto1986: hCG alone; bremner1981: "
-        "hCG with testosterone; matsumoto1983: FSH with testosterone), which are not rows of the table",
+        ("hand_supp", "hand_rec", "who_supp_6mo", "liu_rec", "matsumoto_hcg", "bremner_hcg", "matsumoto_fsh"),
+        note="the last three are proposed rows (hpg/data/proposed_targets.csv): the sperm output one gonadotropin keeps",
     ),
     "pulse": FitGroup(
         "pulse",
@@ -123,7 +122,7 @@ GROUPS: dict[str, FitGroup] = {
     "desensitisation": FitGroup(
         "desensitisation",
         "set by hand so that continuous GnRH suppresses LH and FSH within days",
-        {"desens_on": _HAND},
+        {"receptor_desens_rate": _HAND},
         ("belchetz",),
     ),
     "by_hand": FitGroup(

@@ -33,6 +33,7 @@ VARIATION: dict[str, tuple[str, float]] = {
     "pituitary_capacity": ("lognormal", 0.15),  # calibrated to ref_FSH
     "leydig_capacity": ("lognormal", 0.15),  # calibrated to ref_T
     "leydig_reserve": ("lognormal", 0.10),  # assumed
+    "leydig_autonomy": ("lognormal", "leydig_autonomy_cv"),  # a fitted parameter (who_supp_6mo)
     "sertoli_capacity": ("lognormal", 0.20),  # calibrated to ref_inhB
     "germ_reserve": ("lognormal", 0.35),  # calibrated to ref_sperm (lower limit 16 M/mL)
     "germ_support_need": ("lognormal", "germ_support_need_cv"),  # a fitted parameter (who_supp_6mo)

@@ -86,9 +86,10 @@ class Constants(NamedTuple):
     kappa_PT: float
     kappa_I: float
     K_GnRH: float
-    desens_on: float
-    desens_off: float
-    desens_K: float
+    receptor_desens_rate: float
+    receptor_desens_K: float
+    receptor_recovery_rate: float
+    receptor_recovery_K: float
     K_Leydig: float
     leydig_basal: float
     capacity_floor: float
@@ -129,6 +130,7 @@ class Constants(NamedTuple):
     gonadorelin_ref: float
     free_T_0: float  # free testosterone of the healthy man (SHBG 35 nmol/L, albumin 43 g/L), nmol/L
     germ_mass_ref: float  # mean germ-cell compartment of the healthy man
+    germ_meiotic_ref: float  # mean spermatocyte compartment of the healthy man
     germ_late_ref: float  # mean spermatid compartment of the healthy man
     germ_epididymis_ref: float  # epididymal sperm of the healthy man
 
@@ -140,6 +142,7 @@ class Man(NamedTuple):
     pituitary: float
     leydig: float
     leydig_K: float  # K_Leydig times his Leydig reserve
+    basal: float  # share of his Leydig output that needs no LH: leydig_basal times his Leydig autonomy
     sertoli: float
     germ: float
     aromatase: float  # aromatase activity at his body-mass index
@@ -177,12 +180,13 @@ def constants(parameters: Parameters = DEFAULT) -> Constants:
     values = {name: p[name] for name in Constants._fields if name in p}
     albumin_term = eq.albumin_binding(43.0, p["K_albumin"], p["albumin_molar_mass"])
     values["free_T_0"] = eq.free_testosterone(p["T_0"] * eq.T_NG_DL_TO_NMOL_L, 35.0, albumin_term)
-    c = Constants(**values, germ_mass_ref=1.0, germ_late_ref=1.0, germ_epididymis_ref=1.0)
+    c = Constants(**values, germ_mass_ref=1.0, germ_meiotic_ref=1.0, germ_late_ref=1.0, germ_epididymis_ref=1.0)
     # The healthy man's germ cells: FSH, ITT and progenitors at 1, his threshold the median.
     s = [0.0] * len(STATES)
     released = germ_steady(SPERMATOGONIA / c.spermatogonia_days, germ_rates(1.0, 1.0, c.K_support_germ, c), s)
     return c._replace(
         germ_mass_ref=sum(s[GERM:GERM + STAGES]) / STAGES,
+        germ_meiotic_ref=sum(s[GERM + SPERMATOGONIA:GERM + SPERMATOGONIA + SPERMATOCYTES]) / SPERMATOCYTES,
         germ_late_ref=sum(s[GERM + SPERMATOGONIA + SPERMATOCYTES:GERM + STAGES]) / SPERMATIDS,
         germ_epididymis_ref=released * c.epididymis_days,
     )
@@ -195,6 +199,7 @@ def man(patient: dict, c: Constants) -> Man:
         patient["pituitary_capacity"],
         patient["leydig_capacity"],
         c.K_Leydig * patient["leydig_reserve"],
+        c.leydig_basal * patient["leydig_autonomy"],
         patient["sertoli_capacity"],
         patient["germ_reserve"],
         eq.aromatase_activity(patient["aromatase"], patient["bmi"], c.bmi_0, c.aromatase_bmi_exponent),
@@ -256,7 +261,7 @@ def fast_loop(u, Hc, P, Rd, Ly, T_exo, antagonist, inhibition, hcg, gonadorelin,
     pituitary_androgen = eq.pituitary_androgen_brake(free_T / c.free_T_0, c.kappa_PT)
     LH = eq.lh_secretion(m.pituitary, P, Rd, response, pituitary_androgen, y, c.kappa_PE)
     x = eq.lh_receptor_stimulus(LH, hcg)
-    u_next = eq.leydig_output(m.leydig, Ly, x, m.leydig_K, c.leydig_basal)
+    u_next = eq.leydig_output(m.leydig, Ly, x, m.leydig_K, m.basal)
     return Loop(T, free_T, e, y, androgen, estrogen, G, q, response, pituitary_androgen, LH, x, u_next)
 
 
@@ -333,6 +338,14 @@ def late_germ_cells(s, c):
     return late / SPERMATIDS / c.germ_late_ref
 
 
+def spermatocytes(s, c):
+    """Spermatocytes relative to the healthy man's."""
+    cells = 0.0
+    for k in range(SPERMATOGONIA, SPERMATOGONIA + SPERMATOCYTES):
+        cells += s[GERM + k]
+    return cells / SPERMATOCYTES / c.germ_meiotic_ref
+
+
 def follicle_stimulation(loop, s, fsh_drug, c, m):
     """Inhibin B and the FSH the testes feel (relative): the pituitary's own and a drug's."""
     inhibin = eq.inhibin_b(m.sertoli, s[4], late_germ_cells(s, c), c.inhibin_germ_share)
@@ -347,8 +360,8 @@ def slow_rates(u, loop, s, continuous, fsh_drug, c, m, A, B):
     signal = loop.q * (1.0 - s[2])  # GnRH on receptors that still signal
     k = eq.adaptation_rate(signal, c.pituitary_k0, c.pituitary_k1)
     A[1], B[1] = k * eq.capacity_target(signal, c.capacity_floor, c.capacity_kappa), k
-    D = eq.desensitisation_rate(continuous, c.desens_on, c.desens_K)
-    A[2], B[2] = D, D + eq.resensitisation_rate(continuous, c.desens_off, c.desens_K)
+    D = eq.desensitisation_rate(continuous, c.receptor_desens_rate, c.receptor_desens_K)
+    A[2], B[2] = D, D + eq.resensitisation_rate(continuous, c.receptor_recovery_rate, c.receptor_recovery_K)
     k = eq.adaptation_rate(loop.x, c.leydig_k0, c.leydig_k1)
     A[3], B[3] = k * eq.capacity_target(loop.x, c.capacity_floor, c.leydig_capacity_kappa), k
     S, Pg = s[4], s[5]
@@ -391,6 +404,8 @@ def clinical_outputs(u, loop, s, fsh_drug, c, m, out):
     out[14] = s[2]
     out[15] = s[4]
     out[16] = s[5]
+    out[17] = spermatocytes(s, c)
+    out[18] = late_germ_cells(s, c)
 
 
 # --------------------------------------------------------------------------- steady state

@@ -221,19 +221,20 @@ def fsh_secretion(lh, inhibin, kappa_I):
 
 
 @equation(r"k_\mathrm{on} = k_\mathrm{desens}\,\mathrm{hill}(g_c;K_\mathrm{desens},4)")
-def desensitisation_rate(continuous, desens_on, desens_K):
+def desensitisation_rate(continuous, desens_rate, desens_K):
     """Rate (1/day) at which continuous (non-pulsatile) GnRH-receptor exposure desensitises
     the receptor: negligible below ``desens_K`` (the troughs between pulses do not
-    desensitise), at most ``desens_on`` (uncoupling and internalisation take days)."""
-    return desens_on * hill(continuous, desens_K, n=4)
+    desensitise), at most ``desens_rate`` (uncoupling and internalisation take days)."""
+    return desens_rate * hill(continuous, desens_K, n=4)
 
 
-@equation(r"k_\mathrm{off} = \dfrac{k_\mathrm{resens}}{1+g_c/K_\mathrm{desens}}")
-def resensitisation_rate(continuous, desens_off, desens_K):
-    """Rate (1/day) at which desensitised GnRH receptors recover: ``desens_off`` once the
-    agonist is gone, slower while it stays (occupied receptors do not recycle), so that a
-    larger continuous dose desensitises more completely."""
-    return desens_off / (1.0 + continuous / desens_K)
+@equation(r"k_\mathrm{off} = \dfrac{k_\mathrm{rec}}{1+(g_c/K_\mathrm{rec})^{2}}")
+def resensitisation_rate(continuous, recovery_rate, recovery_K):
+    """Rate (1/day) at which desensitised GnRH receptors recover: ``recovery_rate`` once the
+    agonist is gone, slower while it stays (a receptor that recovers under an agonist that never
+    leaves is bound and desensitised again), so that a larger continuous dose desensitises more
+    completely."""
+    return recovery_rate / (1.0 + (continuous / recovery_K) ** 2)
 
 
 # --------------------------------------------------------------------------- testis

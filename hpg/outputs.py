@@ -62,6 +62,8 @@ REGISTRY: dict[str, Output] = {
         _o("desensitisation", "fraction", "GnRH-receptor desensitisation"),
         _o("sertoli_support", "relative", "Sertoli support"),
         _o("progenitors", "relative", "spermatogonial progenitors"),
+        _o("spermatocytes", "relative", "spermatocytes"),
+        _o("spermatids", "relative", "spermatids"),
         # drug levels (hpg.drugs species)
         _o("exogenous_T", "ng/dL", "testosterone from the drug", *_STEROID_T),
         _o("enclomiphene", "ng/mL", "enclomiphene"),
@@ -81,7 +83,7 @@ REGISTRY: dict[str, Output] = {
 
 #: What hpg.simulate reports, in order: the physiology, then every drug level.
 PHYSIOLOGY = ("T", "free_T", "SHBG", "E2", "LH", "FSH", "ITT", "inhibin_B", "sperm", "testis_volume", "GnRH",
-              "hypothalamic_capacity", "pituitary_capacity", "leydig_capacity", "desensitisation", "sertoli_support", "progenitors")
+              "hypothalamic_capacity", "pituitary_capacity", "leydig_capacity", "desensitisation", "sertoli_support", "progenitors", "spermatocytes", "spermatids")
 DRUG_LEVELS = ("exogenous_T", "enclomiphene", "zuclomiphene", "tamoxifen", "N_desmethyltamoxifen", "anastrozole", "hcg", "gonadorelin",
                "follitropin")
 DAILY = PHYSIOLOGY + DRUG_LEVELS

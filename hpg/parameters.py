@@ -78,9 +78,6 @@ _MODEL = [
     # --- Pituitary ---
     _p("K_GnRH", 1.0, "1", "GnRH stimulus (relative) giving half of the extra LH above baseline", "assumed"),
     _p("m_GnRH", 1.5, "1", "steepness of the LH and FSH response to GnRH", "structural (written into hpg/equations.py)"),
-    _p("desens_on", 0.3, "1/day", "fastest rate of GnRH-receptor desensitisation under continuous agonist", "calibrated by hand to belchetz (continuous infusion suppresses within days) and to spitz2012 (leuprolide: testosterone castrate by week 4 after a flare of days)"),
-    _p("desens_off", 0.05, "1/day", "rate of recovery from GnRH-receptor desensitisation once the agonist is gone (slower while it stays)", "assumed (weeks; millar2004)"),
-    _p("desens_K", 0.5, "1", "continuous GnRH exposure (relative) giving half-maximal desensitisation", "assumed"),
     _p("desens_n", 4.0, "1", "steepness of desensitisation in continuous exposure", "structural (written into hpg/equations.py)"),
     # --- Leydig cells ---
     _p("K_Leydig", FITTED, "1", "LH-receptor stimulus (relative to baseline LH) at which the LH-driven part of Leydig output is half its maximum", "calibrated to helo_clo_T, leder_ana and cov_hcg*"),
@@ -117,6 +114,7 @@ _MODEL = [
     _p("progenitor_kappa", 0.5, "1", "Sertoli support at which the progenitor target is half way to its maximum", "assumed (as capacity_kappa)"),
     _p("progenitor_k0", FITTED, "1/day", "rate of decline of the progenitor pool without support", "calibrated to liu_rec (slower recovery after longer treatment)"),
     _p("progenitor_renewal", FITTED, "1/day", "self-renewal rate of the progenitor pool per unit pool and Sertoli support, for the typical man", "calibrated to liu_rec and hand_rec"),
+    _p("leydig_autonomy_cv", FITTED, "1", "coefficient of variation between men of the share of Leydig output that needs no LH (log-normal in hpg.cohort): the intratesticular testosterone left when LH is suppressed", "calibrated to who_supp_6mo (men whose gonadotropins are equally suppressed differ in whether they become azoospermic, wallace1993)"),
     _p("germ_support_need_cv", FITTED, "1", "coefficient of variation between men of the Sertoli support their germ cells need (hpg.cohort draws it log-normally)", "calibrated to who_supp_6mo (the share of men who stay above 3-5 million/mL and the share who become azoospermic)"),
     _p("progenitor_renewal_cv", FITTED, "1", "coefficient of variation between men of the self-renewal rate of their spermatogonial progenitors (log-normal in hpg.cohort)", "calibrated to liu_rec (the share still below 20 million/mL at 12 and 16 months)"),
     _p("azoospermia_limit", 0.1, "million/mL", "sperm concentration below which the model calls a man azoospermic (what a counting chamber can detect)", "assumed (who_supp_6mo asks the model to state one)"),
@@ -195,9 +193,9 @@ _PULSE = [
     _p("assay_cv_LH", 0.05, "1", "intra-assay coefficient of variation of serum LH (noise added to sampled LH before pulse detection)", "assumed (typical immunoassay precision)"),
     # GnRH-receptor desensitisation, resolved pulse by pulse. The drive is the trough S of the
     # last desens_window minutes (GnRH-receptor agonist in gonadorelin equivalents, relative).
-    _p("receptor_desens_rate", 0.7, "1/day", "rate at which exposure that never lets up moves GnRH receptors into the desensitised state (at saturating exposure)", "belchetz1978 (set by hand, as desens_on of the daily model, so that a continuous infusion suppresses LH and FSH within days)"),
+    _p("receptor_desens_rate", 0.45, "1/day", "rate at which exposure that never lets up moves GnRH receptors into the desensitised state (at saturating exposure); both models", "calibrated by hand to belchetz (a continuous infusion suppresses LH and FSH within days) and to spitz2012 (leuprolide: a flare of days, testosterone castrate within four weeks)"),
     _p("receptor_desens_K", 0.5, "1", "continuous exposure S (relative to mean GnRH) giving half the maximal rate of desensitisation (Hill coefficient 4: pump pulses that fall back between doses spare the receptor)", "assumed"),
-    _p("receptor_recovery_rate", 0.15, "1/day", "rate at which desensitised receptors recover once exposure stops (half-time 4.6 days)", "assumed (days to weeks; millar2004)"),
+    _p("receptor_recovery_rate", 0.1, "1/day", "rate at which desensitised receptors recover once exposure stops (half-time 7 days); both models", "assumed (days to weeks; millar2004)"),
     _p("receptor_recovery_K", 1.0, "1", "continuous exposure S at which recovery is halved: recovery falls as 1 / (1 + (S/K)^2), since a receptor that recovers under an agonist that never leaves is bound and desensitised again, so suppression deepens with dose instead of saturating", "assumed (dose-dependent castration: warner1983; castrate testosterone within 4 weeks: klotz2008)"),
     # --- Leuprolide, a long-acting GnRH-receptor agonist (read by hpg/drugs.py; both models see
     # it as gonadorelin equivalents). Half-lives in days.

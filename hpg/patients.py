@@ -22,9 +22,11 @@ PATIENT_PARAMETERS: dict[str, tuple[float, float, float, str, str]] = {
     "pituitary_capacity": (1.0, 0.0, 3.0, "1", "gonadotrope LH/FSH output at a given GnRH stimulus"),
     "leydig_capacity": (1.0, 0.0, 3.0, "1", "maximal testosterone output of the Leydig cells"),
     "leydig_reserve": (1.0, 0.1, 3.0, "1", "how far Leydig output can rise above baseline (scales the half-saturation stimulus)"),
+    "leydig_autonomy": (1.0, 0.0, 10.0, "1", "share of his Leydig output that needs no LH, relative to the typical man's: the testosterone "
+                        "left in his testes when LH is suppressed (it decides how deeply testosterone therapy suppresses his spermatogenesis)"),
     "sertoli_capacity": (1.0, 0.0, 3.0, "1", "Sertoli-cell number and output (inhibin B, germ-cell support)"),
     "germ_reserve": (1.0, 0.0, 3.0, "1", "spermatogonial input into spermatogenesis (sets sperm count)"),
-    "germ_support_need": (1.0, 0.05, 20.0, "1", "Sertoli support (FSH and intratesticular testosterone) his spermatocytes and spermatids need, relative to the typical man's (higher: azoospermic sooner under suppression)"),
+    "germ_support_need": (1.0, 0.05, 2.5, "1", "Sertoli support (FSH and intratesticular testosterone) his spermatocytes and spermatids need, relative to the typical man's (higher: azoospermic sooner under suppression, slower to recover; at most 2.5, beyond which a man would be subfertile untreated)"),
     "progenitor_renewal": (1.0, 0.05, 5.0, "1", "how fast his spermatogonial progenitors regrow, relative to the typical man (lower: slower recovery of sperm output)"),
     "bmi": (23.0, 15.0, 60.0, "kg/m^2", "body-mass index: aromatase activity grows with adiposity"),
     "aromatase": (1.0, 0.2, 5.0, "1", "aromatase activity at a given adiposity (rises with age)"),
@@ -43,6 +45,7 @@ class Patient:
     pituitary_capacity: float = 1.0
     leydig_capacity: float = 1.0
     leydig_reserve: float = 1.0
+    leydig_autonomy: float = 1.0
     sertoli_capacity: float = 1.0
     germ_reserve: float = 1.0
     germ_support_need: float = 1.0

@@ -187,11 +187,11 @@ def receptor_rates(S, c) -> tuple:
     """Per-minute rates of GnRH-receptor desensitisation and recovery at continuous exposure ``S``
     (the trough of the last ``desens_window`` minutes, relative to mean GnRH; a number or an array).
 
-    Desensitisation saturates at ``receptor_desens_rate``; recovery is held back by exposure that
-    stays, ``receptor_recovery_rate / (1 + (S / receptor_recovery_K)^2)``. Under a constant ``S``
-    the desensitised share settles at ``on / (on + off)``, which tends to 1 as ``S`` grows."""
-    S4 = S**4
-    return c.don * S4 / (S4 + c.dK**4), c.doff / (1.0 + (S / c.rK) ** 2)
+    The daily model's two equations (:func:`hpg.equations.desensitisation_rate` and
+    :func:`hpg.equations.resensitisation_rate`) with the same parameters, per minute. Under a
+    constant ``S`` the desensitised share settles at ``on / (on + off)``, which tends to 1 as ``S``
+    grows."""
+    return eq.desensitisation_rate(S, c.don, c.dK), eq.resensitisation_rate(S, c.doff, c.rK)
 
 
 def _trough(g: np.ndarray, window: int) -> np.ndarray:
@@ -239,7 +239,7 @@ def _run(patient, regimens, steps: int, seed: int, parameters: Parameters):
 
     # Constants bound locally (this loop is the hot path).
     T0, to_nmol, inv_fT0, E2_residual, kappa_T, kappa_E = d.T_0, eq.T_NG_DL_TO_NMOL_L, 1.0 / d.free_T_0, d.E2_residual, d.kappa_T, d.kappa_E
-    K_GnRH, kappa_PE, kappa_PT, kappa_I, basal = d.K_GnRH, d.kappa_PE, d.kappa_PT, d.kappa_I, d.leydig_basal
+    K_GnRH, kappa_PE, kappa_PT, kappa_I, basal = d.K_GnRH, d.kappa_PE, d.kappa_PT, d.kappa_I, m.basal
     LH_0, FSH_0, E2_0 = d.LH_0, d.FSH_0, d.E2_0
     floor, kappa, kappa_L = d.capacity_floor, d.capacity_kappa, d.leydig_capacity_kappa
     kH0, kH1, kP0, kP1 = d.hypothalamus_k0 / 1440.0, d.hypothalamus_k1 / 1440.0, d.pituitary_k0 / 1440.0, d.pituitary_k1 / 1440.0

@@ -1,4 +1,5 @@
-"""The published targets, read once from ``hpg/data/clinical_targets.csv``.
+"""The published targets, read once from ``hpg/data/clinical_targets.csv`` (and the rows this
+project proposes to add to it, ``hpg/data/proposed_targets.csv``, in the same columns).
 
 The file is the shared table of published numbers (``shared/data/clinical_targets.csv``,
 every column and row verbatim; tested) with five machine columns appended:
@@ -34,7 +35,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["rows", "row", "Part", "parts", "published", "baselines", "reference_ranges", "CHANGES",
+__all__ = ["rows", "row", "proposed", "Part", "parts", "published", "baselines", "reference_ranges", "CHANGES",
            "SHARED_COLUMNS", "MACHINE_COLUMNS"]
 
 SHARED_COLUMNS = ("id", "kind", "source", "population", "patient_preset", "intervention", "measure", "unit",
@@ -46,13 +47,33 @@ CHANGES = {"change": lambda b, t: t / b - 1, "percent_change": lambda b, t: 100 
              "percent_of_baseline": lambda b, t: 100 * t / b}
 
 
-@lru_cache(maxsize=1)
-def _table() -> tuple[dict, ...]:
-    text = resources.files("hpg").joinpath("data/clinical_targets.csv").read_text(encoding="utf-8")
+#: The two tables: the shared one, and rows this project proposes to add to it (published
+#: numbers the model is also held to, in the same columns; see PROPOSED).
+FILES = ("data/clinical_targets.csv", "data/proposed_targets.csv")
+
+
+def _read(name: str) -> tuple[dict, ...]:
+    text = resources.files("hpg").joinpath(name).read_text(encoding="utf-8")
     table = tuple(csv.DictReader(text.splitlines()))
     if tuple(table[0]) != SHARED_COLUMNS + MACHINE_COLUMNS:
-        raise ValueError(f"hpg/data/clinical_targets.csv: columns {tuple(table[0])}, expected {SHARED_COLUMNS + MACHINE_COLUMNS}")
+        raise ValueError(f"hpg/{name}: columns {tuple(table[0])}, expected {SHARED_COLUMNS + MACHINE_COLUMNS}")
     return table
+
+
+@lru_cache(maxsize=1)
+def _table() -> tuple[dict, ...]:
+    shared, proposed = (_read(name) for name in FILES)
+    ids = [r["id"] for r in shared + proposed]
+    if len(set(ids)) != len(ids):
+        raise ValueError(f"a target id appears twice in {' and '.join(FILES)}")
+    return shared + proposed
+
+
+@lru_cache(maxsize=1)
+def proposed() -> frozenset:
+    """Ids of the rows of ``hpg/data/proposed_targets.csv``: published numbers that are not (yet)
+    rows of the shared table, held to the same standard (tested, reported as proposed)."""
+    return frozenset(r["id"] for r in _read(FILES[1]))
 
 
 def rows() -> list[dict]:

@@ -111,7 +111,6 @@ def test_pulses_still_restore_what_continuous_exposure_suppresses():
     assert pulses["receptor_desensitised"][-1] < 0.3 < 0.8 < infusion["receptor_desensitised"][-1]
 
 
-@pytest.mark.xfail(strict=True, reason="daily desensitisation v2 (lead)")
 def test_daily_leuprolide_castrates_within_four_weeks_in_the_daily_model():
     res = hpg.simulate(hpg.Regimen("leuprolide", 1.0, every=1.0), days=56)
     assert res.at(28)["T"] < CASTRATE

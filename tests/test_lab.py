@@ -49,7 +49,7 @@ def test_run_is_hpg_simulate():
         days=120,
     )
     for name in lab.OUTPUTS:
-        assert result["outputs"][name] == pytest.approx(list(expected[name]), rel=1e-12), name
+        assert result["outputs"][name] == pytest.approx(list(expected[name]), rel=1e-9), name  # to the fast loop's 1e-7 (tests/test_core.py)
 
 
 def test_two_forms_of_testosterone_add_up():

@@ -269,8 +269,6 @@ def test_every_preset_has_the_daily_models_mean_lh_within_15_percent(preset):
     assert abs(mean / steady["LH"] - 1) <= 0.15
 
 
-@pytest.mark.xfail(strict=True, reason="daily desensitisation v2 (lead): the pulse model's recovery is now held back by "
-                   "exposure that stays (hpg.pulses.receptor_rates); the daily model has yet to adopt the same law")
 @pytest.mark.parametrize("patient", ["healthy", DEFICIENT])
 def test_desensitisation_agrees_with_the_daily_model(patient):
     """Continuous gonadorelin, 160 ug/day for a week: the desensitised fraction of receptors
