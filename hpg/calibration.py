@@ -81,6 +81,7 @@ GROUPS: dict[str, FitGroup] = {
             "progenitor_renewal_cv": (0.1, 3.0),
             "sertoli_tau": (3.0, 60.0),
             "K_ITT": (0.02, 5.0),
+            "leydig_autonomy_cv": (0.05, 3.0),
         },
         ("hand_supp", "hand_rec", "who_supp_6mo", "liu_rec", "matsumoto_hcg", "bremner_hcg", "matsumoto_fsh"),
         note="the last three are proposed rows (hpg/data/proposed_targets.csv): the sperm output one gonadotropin keeps",

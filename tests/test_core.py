@@ -40,7 +40,7 @@ def test_compiled_and_plain_paths_agree(name):
     assert compiled.outputs == plain.outputs
     for output in plain.outputs:
         scale = max(np.max(np.abs(plain[output])), 1e-300)
-        assert np.max(np.abs(compiled[output] - plain[output])) <= 1e-8 * scale, output  # see the cohort test below
+        assert np.max(np.abs(compiled[output] - plain[output])) <= 5e-8 * scale, output  # see the cohort test below
 
 
 def test_a_cohort_is_its_men_simulated_one_by_one():
@@ -52,10 +52,10 @@ def test_a_cohort_is_its_men_simulated_one_by_one():
         alone = hpg.simulate(regimens, man, days=200)
         for output in ("T", "LH", "FSH", "sperm", "inhibin_B", "clomiphene" if "clomiphene" in alone else "enclomiphene"):
             scale = max(np.max(np.abs(alone[output])), 1e-300)
-            assert np.max(np.abs(group[output][j] - alone[output])) <= 1e-9 * scale, output
+            assert np.max(np.abs(group[output][j] - alone[output])) <= 5e-8 * scale, output
             # the plain path agrees to the fast loop's tolerance (1e-7): where a residual sits at it, the
             # compiled path (fused multiply-adds) may take one more secant step than the plain one
-            assert np.max(np.abs(plain[output][j] - alone[output])) <= 1e-8 * scale, output
+            assert np.max(np.abs(plain[output][j] - alone[output])) <= 5e-8 * scale, output
 
 
 def test_drug_levels_are_stored_once_for_a_cohort():
@@ -99,7 +99,7 @@ def test_the_daily_model_runs_with_the_standard_library_alone():
     here = hpg.simulate(regimens, "aging", days=200)
     assert np.array_equal(here.t, got["t"])
     for name in here.outputs:
-        assert np.allclose(got["values"][name], here[name], rtol=1e-9, atol=1e-12), name
+        assert np.allclose(got["values"][name], here[name], rtol=5e-8, atol=1e-12), name  # the fast loop's tolerance, as below
     lab = hpg.simulate(R("anastrozole", 1, every=1), hpg.Patient.preset("healthy", bmi=30), days=30)
     assert np.allclose(got["lab"]["outputs"]["E2"], lab["E2"], rtol=1e-9)
     assert got["lab"]["units"]["T"] == "ng/dL"
@@ -252,7 +252,7 @@ def _calibrate():
 def test_the_calibration_sees_every_parameter_it_fits(group):
     calibrate = _calibrate()
     spec = calibrate.HORMONE_PARAMETERS if group == "hormones" else calibrate.SPERM_PARAMETERS
-    residuals = calibrate.hormone_residuals if group == "hormones" else (lambda model: calibrate.sperm_residuals(model, n=40))
+    residuals = calibrate.hormone_residuals if group == "hormones" else (lambda model: calibrate.sperm_residuals(model, n=200))
     names = list(spec)
     x0 = np.array([calibrate.current(n) for n in names])
     start = residuals(calibrate.model_at(names, x0))
