@@ -193,7 +193,7 @@ _PULSE = [
     _p("assay_cv_LH", 0.05, "1", "intra-assay coefficient of variation of serum LH (noise added to sampled LH before pulse detection)", "assumed (typical immunoassay precision)"),
     # GnRH-receptor desensitisation, resolved pulse by pulse. The drive is the trough S of the
     # last desens_window minutes (GnRH-receptor agonist in gonadorelin equivalents, relative).
-    _p("receptor_desens_rate", 0.7, "1/day", "rate at which exposure that never lets up moves GnRH receptors into the desensitised state (at saturating exposure); both models", "calibrated by hand to belchetz (a continuous infusion suppresses LH and FSH within days)"),
+    _p("receptor_desens_rate", 0.7, "1/day", "rate at which exposure that never lets up moves GnRH receptors into the desensitised state (at saturating exposure); both models", "calibrated to belchetz, by hand (a continuous infusion suppresses LH and FSH within days)"),
     _p("receptor_desens_K", 0.5, "1", "continuous exposure S (relative to mean GnRH) giving half the maximal rate of desensitisation (Hill coefficient 4: pump pulses that fall back between doses spare the receptor)", "assumed"),
     _p("receptor_recovery_rate", 0.15, "1/day", "rate at which desensitised receptors recover once exposure stops (half-time 4.6 days); both models", "assumed (days to weeks; millar2004)"),
     _p("receptor_recovery_K", 1.0, "1", "continuous exposure S at which recovery is halved: recovery falls as 1 / (1 + (S/K)^2), since a receptor that recovers under an agonist that never leaves is bound and desensitised again, so suppression deepens with dose instead of saturating", "assumed (dose-dependent castration: warner1983; castrate testosterone within 4 weeks: klotz2008)"),
