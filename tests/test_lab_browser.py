@@ -172,6 +172,7 @@ EVERY_DRUG = [
     {"drug": "enclomiphene", "dose": 12.5, "every": 1, "start": 100, "stop": 150},
     {"drug": "tamoxifen", "dose": 20, "every": 1, "start": 150, "stop": 200},
     {"drug": "anastrozole", "dose": 1, "every": 1, "start": 150, "stop": 200},
+    {"drug": "follitropin", "dose": 150, "every": 2, "start": 120, "stop": 200},
     {"drug": "gonadorelin", "dose": 10, "every": 0.0625, "start": 200, "stop": 215},
     {"drug": "gonadorelin", "rate": 120, "start": 220, "stop": 230, "infusion": True},
     {"drug": "leuprolide", "dose": 1, "every": 1, "start": 232, "stop": 240},
