@@ -79,7 +79,8 @@ def _kernels():
     def _sqrt(x):  # the processor's square root rather than a general power
         return lambda x: math.sqrt(x)
 
-    for name in ("fast_loop", "solve", "germ_rates", "_phase", "germ_entry", "germ_steady", "late_germ_cells", "spermatocytes", "follicle_stimulation",
+    for name in ("fast_loop", "solve", "germ_rates", "_phase", "germ_entry", "germ_steady", "germ_mean", "late_germ_cells",
+                 "spermatocytes", "follicle_stimulation",
                  "slow_rates", "clinical_outputs", "_capacities", "untreated", "integrate"):
         register_jitable(getattr(daily, name))
     n_states, n_outputs = len(daily.STATES), len(outputs.PHYSIOLOGY)

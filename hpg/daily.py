@@ -185,9 +185,9 @@ def constants(parameters: Parameters = DEFAULT) -> Constants:
     s = [0.0] * len(STATES)
     released = germ_steady(SPERMATOGONIA / c.spermatogonia_days, germ_rates(1.0, 1.0, c.K_support_germ, c), s)
     return c._replace(
-        germ_mass_ref=sum(s[GERM:GERM + STAGES]) / STAGES,
-        germ_meiotic_ref=sum(s[GERM + SPERMATOGONIA:GERM + SPERMATOGONIA + SPERMATOCYTES]) / SPERMATOCYTES,
-        germ_late_ref=sum(s[GERM + SPERMATOGONIA + SPERMATOCYTES:GERM + STAGES]) / SPERMATIDS,
+        germ_mass_ref=germ_mean(s, 0, STAGES),
+        germ_meiotic_ref=germ_mean(s, SPERMATOGONIA, SPERMATOCYTES),
+        germ_late_ref=germ_mean(s, SPERMATOGONIA + SPERMATOCYTES, SPERMATIDS),
         germ_epididymis_ref=released * c.epididymis_days,
     )
 
@@ -330,20 +330,22 @@ def germ_steady(entry, rates, s):
     return flux
 
 
+def germ_mean(s, first, count):
+    """Mean of ``count`` germ-cell compartments of ``s`` from compartment ``first`` (0-based)."""
+    cells = 0.0
+    for k in range(first, first + count):
+        cells += s[GERM + k]
+    return cells / count
+
+
 def late_germ_cells(s, c):
     """Spermatids relative to the healthy man's."""
-    late = 0.0
-    for k in range(SPERMATOGONIA + SPERMATOCYTES, STAGES):
-        late += s[GERM + k]
-    return late / SPERMATIDS / c.germ_late_ref
+    return germ_mean(s, SPERMATOGONIA + SPERMATOCYTES, SPERMATIDS) / c.germ_late_ref
 
 
 def spermatocytes(s, c):
     """Spermatocytes relative to the healthy man's."""
-    cells = 0.0
-    for k in range(SPERMATOGONIA, SPERMATOGONIA + SPERMATOCYTES):
-        cells += s[GERM + k]
-    return cells / SPERMATOCYTES / c.germ_meiotic_ref
+    return germ_mean(s, SPERMATOGONIA, SPERMATOCYTES) / c.germ_meiotic_ref
 
 
 def follicle_stimulation(loop, s, fsh_drug, c, m):
@@ -384,9 +386,6 @@ def slow_rates(u, loop, s, continuous, fsh_drug, c, m, A, B):
 def clinical_outputs(u, loop, s, fsh_drug, c, m, out):
     """Fill ``out`` with the clinical outputs (``hpg.outputs.PHYSIOLOGY``, in their units)."""
     inhibin, fsh = follicle_stimulation(loop, s, fsh_drug, c, m)
-    mass = 0.0
-    for k in range(STAGES):
-        mass += s[GERM + k]
     out[0] = loop.T
     out[1] = loop.free_T
     out[2] = m.shbg
@@ -396,7 +395,7 @@ def clinical_outputs(u, loop, s, fsh_drug, c, m, out):
     out[6] = c.ITT_0 * u
     out[7] = c.inhibin_B_0 * inhibin
     out[8] = c.sperm_0 * s[GERM + STAGES] / c.germ_epididymis_ref
-    out[9] = c.testis_volume_0 * eq.testis_volume(mass / STAGES / c.germ_mass_ref, m.sertoli, c.testis_germ_share)
+    out[9] = c.testis_volume_0 * eq.testis_volume(germ_mean(s, 0, STAGES) / c.germ_mass_ref, m.sertoli, c.testis_germ_share)
     out[10] = loop.G
     out[11] = s[0]
     out[12] = s[1]

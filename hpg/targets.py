@@ -52,6 +52,7 @@ CHANGES = {"change": lambda b, t: t / b - 1, "percent_change": lambda b, t: 100 
 FILES = ("data/clinical_targets.csv", "data/proposed_targets.csv")
 
 
+@lru_cache(maxsize=None)
 def _read(name: str) -> tuple[dict, ...]:
     text = resources.files("hpg").joinpath(name).read_text(encoding="utf-8")
     table = tuple(csv.DictReader(text.splitlines()))
