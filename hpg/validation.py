@@ -301,6 +301,24 @@ def _months_to_sperm(m: Measure) -> dict:
     return dict.fromkeys(m.keys, float(t[seen][0] - m.day) / MONTH if seen.any() else math.inf)
 
 
+def _days_to_sperm_azoospermic(m: Measure) -> dict:
+    """Handelsman 1995 (``handelsman1995``): among the men azoospermic at ``day`` (below the
+    model's detection limit), the mean days from ``day`` until their sperm first reach it."""
+    t, sperm = m.run.t, np.atleast_2d(m.run["sperm"])
+    limit = m.model.parameters["azoospermia_limit"]
+    after = t >= m.day
+    azoospermic = sperm[:, after][:, 0] < limit
+    seen = sperm[azoospermic][:, after] >= limit
+    days = np.where(seen.any(axis=1), t[after][seen.argmax(axis=1)] - m.day, math.inf)
+    return dict.fromkeys(m.keys, float(np.mean(days)) if days.size else math.nan)
+
+
+def _cohort_median(m: Measure) -> dict:
+    """The median man's value of the row's output on ``day`` (a biopsy study's typical man)."""
+    i = int(np.searchsorted(m.run.t, m.day))
+    return dict.fromkeys(m.keys, float(np.median(np.atleast_2d(m.run[m.row["output"]])[:, i])))
+
+
 def _recovery(m: Measure) -> dict:
     """Liu 2006 (``liu2006``): recovered = sperm back to 20 million/mL, or to the man's own
     baseline if that was lower (within :data:`OWN_BASELINE`: a virtual man approaches his own
@@ -381,6 +399,8 @@ STATISTICS = {
     "median_weeks_above": _median_weeks,
     "percent_below": _percent_below,
     "recovery": _recovery,
+    "days_to_sperm_azoospermic": _days_to_sperm_azoospermic,
+    "cohort_median": _cohort_median,
     "months_to_sperm": _months_to_sperm,
     "pharmacokinetics": _pharmacokinetics,
     "concentration_ratio": _concentration_ratio,

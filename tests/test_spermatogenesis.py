@@ -120,3 +120,12 @@ def test_testosterone_brakes_the_pituitary_directly():
     assert 0.2 < with_t["LH"] / alone["LH"] < 0.75 and with_t["FSH"] < 0.75 * alone["FSH"]
     castrate = hpg.model.steady_state(hpg.Patient(leydig_capacity=0.0, sertoli_capacity=0.0))
     assert castrate["LH"] > 4 * DEFAULT["LH_0"]
+
+
+@pytest.mark.parametrize("regimens", [[], [R("follitropin", 150, every=2)]], ids=["untreated", "with follitropin"])
+def test_no_sperm_without_intratesticular_testosterone(regimens):
+    """Androgen is needed for meiosis and spermiogenesis: a man without working Leydig cells has no
+    intratesticular testosterone, and his FSH, however high, or a drug's, keeps no sperm output."""
+    res = hpg.simulate(regimens, hpg.Patient(leydig_capacity=0.0), days=150)
+    assert res.at(0)["ITT"] == 0.0 and res.at(0)["FSH"] > 2 * hpg.simulate([], days=1).at(0)["FSH"]
+    assert res["sperm"].max() < LIMIT
