@@ -86,6 +86,14 @@ GROUPS: dict[str, FitGroup] = {
         ("hand_supp", "hand_rec", "who_supp_6mo", "liu_rec", "matsumoto_hcg", "bremner_hcg", "matsumoto_fsh"),
         note="the last three are proposed rows (hpg/data/proposed_targets.csv): the sperm output one gonadotropin keeps",
     ),
+    "tamoxifen": FitGroup(
+        "tamoxifen",
+        "scan of a log grid, scripts/calibrate.py tamoxifen",
+        {"K_tamoxifen": (1.0, 300.0)},
+        ("spijkstra_tam_LH",),
+        note="a proposed row; the model's LH rise levels off just below the published one as the ERalpha block "
+             "becomes complete, so the weakest block that comes as close as the model can is taken",
+    ),
     "pulse": FitGroup(
         "pulse",
         "grid scan and straight-line fit, scripts/calibrate.py pulse",
