@@ -91,6 +91,14 @@ GROUPS: dict[str, FitGroup] = {
         note="the last seven are proposed rows (hpg/data/proposed_targets.csv): the sperm output one gonadotropin keeps, "
              "the first sperm after azoospermia, the germ cells left after 5 months and the first sperm of a GnRH-deficient man",
     ),
+    "tamoxifen": FitGroup(
+        "tamoxifen",
+        "scan of a log grid, scripts/calibrate.py tamoxifen",
+        {"K_tamoxifen": (1.0, 300.0)},
+        ("spijkstra_tam_LH",),
+        note="a proposed row; the model's LH rise levels off just below the published one as the ERalpha block "
+             "becomes complete, so the weakest block that comes as close as the model can is taken",
+    ),
     "pulse": FitGroup(
         "pulse",
         "grid scan and straight-line fit, scripts/calibrate.py pulse",

@@ -128,7 +128,7 @@ _MODEL = [
     _p("bmi_0", 23.0, "kg/m^2", "body-mass index of the healthy patient", "travison2017 (non-obese cohort)"),
     # --- Drug pharmacodynamics ---
     _p("K_enclomiphene", FITTED, "ng/mL", "enclomiphene level occupying ERalpha as much as baseline estradiol", "calibrated to helo_clo_LH"),
-    _p("K_tamoxifen", 75.0, "ng/mL", "tamoxifen + N-desmethyltamoxifen level occupying ERalpha as much as baseline estradiol", "assumed: 20 mg/day blocks ERalpha about as much as clomiphene citrate 25 mg/day (no target)"),
+    _p("K_tamoxifen", FITTED, "ng/mL", "tamoxifen + N-desmethyltamoxifen level occupying ERalpha as much as baseline estradiol", "calibrated to spijkstra_tam_LH (the weakest block that brings the LH rise as close to it as the model can)"),
     _p("IC50_anastrozole", 8.3, "ng/mL", "anastrozole level halving aromatase activity", "calibrated to pk_anastrozole (75% at 1 mg/day: the label's fall in serum estradiol used as an effective inhibition; whole-body aromatisation is inhibited by about 97% at 1 mg/day, geisler2002)"),
     _p("K_hCG", FITTED, "IU/L", "hCG level giving half of its maximal LH-receptor stimulus (hCG down-regulates its receptor)", "calibrated to cov_hcg125, cov_hcg250, cov_hcg500"),
     _p("hCG_max", FITTED, "1", "maximal LH-receptor stimulus of hCG, in units of baseline LH", "calibrated to cov_hcg125, cov_hcg250, cov_hcg500"),

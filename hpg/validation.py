@@ -115,6 +115,7 @@ SCENARIOS: dict[str, Scenario] = {
     **{f"coviello_hcg{dose}": Scenario("daily", _coviello_regimens(dose), days=21) for dose in (125, 250, 500)},
     "leder": Scenario("daily", tuple(LEDER_ANASTROZOLE), "aging", days=84),
     "helo": Scenario("daily", tuple(HELO_CLOMIPHENE), "secondary_hypogonadism", days=90),
+    "spijkstra": Scenario("daily", (R("tamoxifen", 10, every=0.5),), days=42),  # 10 mg twice daily, normal men
     # WHO trials: a year of weekly injections, then two years off (liu_rec counts to 24 months)
     "who_TE": Scenario("cohort", (R("testosterone_enanthate", 200, every=7, start=0, stop=HANDELSMAN_TREATMENT_DAYS),),
                        days=HANDELSMAN_TREATMENT_DAYS + 740, end=HANDELSMAN_TREATMENT_DAYS, seed=2005),

@@ -265,6 +265,20 @@ def test_the_calibration_sees_every_parameter_it_fits(group):
         assert np.max(np.abs(moved - start)) > 1e-3, f"{name}: the objective does not see it"
 
 
+def test_the_tamoxifen_fit_finds_the_stored_potency():
+    """K_tamoxifen in calibrated.json is what `calibrate.py tamoxifen` finds, and its row does pin
+    it: twice the value (a weaker ERalpha block) moves the row's residual by more than the margin."""
+    calibrate = _calibrate()
+    names, values = calibrate.fit_tamoxifen()
+    assert names == ["K_tamoxifen"] and values[0] == pytest.approx(DEFAULT["K_tamoxifen"], rel=2e-3)
+    (row,) = hpg.calibration.GROUPS["tamoxifen"].targets
+
+    def distance(k):
+        return abs(hpg.validation.evaluate(row, calibrate.model_at(names, [k])).residual)
+
+    assert distance(2 * values[0]) > distance(values[0]) + calibrate.SATURATION_MARGIN
+
+
 def test_the_calibration_writes_a_data_file_not_source(tmp_path):
     calibrate = _calibrate()
     target = tmp_path / "calibrated.json"
