@@ -17,15 +17,13 @@ Hc          hypothalamic capacity (falls while feedback keeps GnRH silent)
 P           pituitary (gonadotrope) capacity (falls without GnRH)
 Rd          fraction of GnRH receptors desensitised by continuous agonist
 Ly          Leydig-cell capacity (atrophy without LH or hCG)
-S           Sertoli support of spermatogenesis: ITT needed, FSH adds; lost within
-            weeks when the hormones fall, rebuilt over months when they return
+S           Sertoli support of spermatogenesis: FSH and ITT add, and some ITT is
+            needed for any of it
 Pg          spermatogonial progenitor pool (A-pale spermatogonia), kept by
             Sertoli support; slowly depleted by long suppression
 X1..X30     germ cells on their way to sperm, in three phases: differentiating
             spermatogonia (X1..X6, FSH-dependent survival), spermatocytes
-            (X7..X18) and spermatids (X19..X30), both kept by Sertoli support;
-            the last spermatids are released (spermiation) only where support is
-            high enough, and phagocytosed otherwise
+            (X7..X18) and spermatids (X19..X30), both kept by Sertoli support
 Ep          sperm in the epididymis (what an ejaculate samples)
 ==========  ===============================================================
 
@@ -107,8 +105,8 @@ class Constants(NamedTuple):
     sertoli_weight_FSH: float
     K_FSH: float
     K_ITT: float
+    K_ITT_permissive: float
     sertoli_tau: float
-    sertoli_recovery_tau: float
     spermatogonia_days: float
     spermatocyte_days: float
     spermatid_days: float
@@ -117,7 +115,6 @@ class Constants(NamedTuple):
     K_FSH_spermatogonia: float
     germ_loss_max: float
     K_support_germ: float
-    spermiation_need: float
     progenitor_floor: float
     progenitor_kappa: float
     progenitor_k0: float
@@ -300,15 +297,13 @@ def germ_rates(fsh, support, K, c):
     """Per phase of spermatogenesis (spermatogonia, spermatocytes, spermatids): the rate at
     which cells pass from one compartment to the next (1/day, fixed) and the total rate at
     which they leave one (passage plus death, :func:`hpg.equations.spermatogonial_loss`
-    from FSH and :func:`hpg.equations.germ_cell_loss` from Sertoli support); then the share
-    of the last spermatids released as sperm (:func:`hpg.equations.spermiation`):
-    ``(k1, b1, k2, b2, k3, b3, release)``."""
+    from FSH and :func:`hpg.equations.germ_cell_loss` from Sertoli support):
+    ``(k1, b1, k2, b2, k3, b3)``."""
     k1 = SPERMATOGONIA / c.spermatogonia_days
     k2 = SPERMATOCYTES / c.spermatocyte_days
     k3 = SPERMATIDS / c.spermatid_days
     lost = eq.germ_cell_loss(support, c.germ_loss_max, K)
-    b1 = k1 + eq.spermatogonial_loss(fsh, c.spermatogonial_loss_max, c.K_FSH_spermatogonia)
-    return k1, b1, k2, k2 + lost, k3, k3 + lost, eq.spermiation(support, c.spermiation_need * K)
+    return k1, k1 + eq.spermatogonial_loss(fsh, c.spermatogonial_loss_max, c.K_FSH_spermatogonia), k2, k2 + lost, k3, k3 + lost
 
 
 def _phase(k, rates):
@@ -334,7 +329,7 @@ def germ_steady(entry, rates, s):
         passage, leaving = _phase(k, rates)
         s[GERM + k] = flux / leaving
         flux = s[GERM + k] * passage
-    return flux * rates[6]
+    return flux
 
 
 def germ_mean(s, first, count):
@@ -375,9 +370,8 @@ def slow_rates(u, loop, s, continuous, fsh_drug, c, m, A, B):
     A[3], B[3] = k * eq.capacity_target(loop.x, c.capacity_floor, c.leydig_capacity_kappa), k
     S, Pg = s[4], s[5]
     fsh = follicle_stimulation(loop, s, fsh_drug, c, m)[1]
-    target = eq.sertoli_target(fsh, u, c.sertoli_weight_FSH, c.K_FSH, c.K_ITT)
-    B[4] = eq.sertoli_rate(target, S, c.sertoli_tau, c.sertoli_recovery_tau)
-    A[4] = B[4] * target
+    A[4] = eq.sertoli_target(fsh, u, c.sertoli_weight_FSH, c.K_FSH, c.K_ITT, c.K_ITT_permissive) / c.sertoli_tau
+    B[4] = 1.0 / c.sertoli_tau
     k = eq.progenitor_rate(S, Pg, c.progenitor_k0, m.renewal)
     A[5], B[5] = k * eq.capacity_target(S, c.progenitor_floor, c.progenitor_kappa), k
     rates = germ_rates(fsh, S, m.germ_K, c)
@@ -387,7 +381,7 @@ def slow_rates(u, loop, s, continuous, fsh_drug, c, m, A, B):
         if k > 0:
             A[GERM + k] = s[GERM + k - 1] * passage
         passage, B[GERM + k] = _phase(k, rates)
-    A[GERM + STAGES] = s[GERM + STAGES - 1] * passage * rates[6]
+    A[GERM + STAGES] = s[GERM + STAGES - 1] * passage
     B[GERM + STAGES] = 1.0 / c.epididymis_days
 
 
@@ -452,7 +446,7 @@ def untreated(c, m, s):
         s[4], s[5] = S, eq.capacity_target(S, c.progenitor_floor, c.progenitor_kappa)
         released = germ_steady(germ_entry(s[5], c, m), germ_rates(fsh, S, m.germ_K, c), s)
         fsh_new = follicle_stimulation(loop, s, 0.0, c, m)[1]
-        S_new = eq.sertoli_target(fsh_new, u, c.sertoli_weight_FSH, c.K_FSH, c.K_ITT)
+        S_new = eq.sertoli_target(fsh_new, u, c.sertoli_weight_FSH, c.K_FSH, c.K_ITT, c.K_ITT_permissive)
         done = abs(S_new - S) + abs(fsh_new - fsh) < 1e-13
         S, fsh = S_new, fsh_new
         if done:

@@ -260,22 +260,13 @@ def inhibin_b(sertoli, support, late_germ_rel, germ_share):
     return sertoli * support * (1.0 - germ_share + germ_share * late_germ_rel)
 
 
-@equation(r"S_\infty = \mathrm{rise}(u;K_\mathrm{ITT},1)\,\bigl(1 - w_F + w_F\,\mathrm{rise}(\mathrm{FSH};K_\mathrm{FSH},1)\bigr)")
-def sertoli_target(fsh, itt, weight_FSH, K_FSH, K_ITT):
-    """The level towards which Sertoli support moves: intratesticular testosterone is needed
-    for all of it (without androgen, meiosis and spermiogenesis stop), and FSH raises the
-    share ``weight_FSH`` that depends on it; each saturating."""
-    return rise(itt, K_ITT, n=1) * (1.0 - weight_FSH + weight_FSH * rise(fsh, K_FSH, n=1))
-
-
-@equation(r"k_S = \dfrac{f}{\tau_S} + \dfrac{1-f}{\tau_{S,\mathrm{up}}},\quad f = \mathrm{hill}(S;S_\infty,8)")
-def sertoli_rate(target, support, tau_down, tau_up):
-    """Rate (1/day) at which Sertoli support moves to its target: it fails within weeks when
-    the hormones go (support above its target), and is rebuilt more slowly when they return
-    (below it); a steep switch rather than a branch, so the rate is one expression (a
-    millionth is added to both sides so that a castrate man's zero target is defined)."""
-    falling = hill(support + 1e-6, target + 1e-6, n=8)
-    return falling / tau_down + (1.0 - falling) / tau_up
+@equation(r"S_\infty = \mathrm{rise}(u;K_\mathrm{AR},1)\,\bigl(w_F\,\mathrm{rise}(\mathrm{FSH};K_\mathrm{FSH},1) + (1-w_F)\,\mathrm{rise}(u;K_\mathrm{ITT},1)\bigr)")
+def sertoli_target(fsh, itt, weight_FSH, K_FSH, K_ITT, K_AR):
+    """The level towards which Sertoli support moves: FSH's share and intratesticular
+    testosterone's share, each saturating, added; and a permissive androgen factor that
+    saturates at a small fraction of normal ITT (``K_AR``), so that without any androgen
+    there is no support at all, whatever the FSH (meiosis and spermiogenesis need it)."""
+    return rise(itt, K_AR, n=1) * (weight_FSH * rise(fsh, K_FSH, n=1) + (1.0 - weight_FSH) * rise(itt, K_ITT, n=1))
 
 
 @equation(r"\lambda_F = \lambda_{F}\,\bigl(1-\mathrm{hill}(F;K_{F,g},2)\bigr)")
@@ -293,15 +284,6 @@ def germ_cell_loss(support, loss_max, K):
     steep, so that a little residual support decides between azoospermia and a few million
     sperm per mL, and either hormone alone keeps part of the output."""
     return loss_max * (1.0 - hill(support, K, n=4))
-
-
-@equation(r"\rho = \mathrm{hill}(S;\nu K_{S}\theta,4)")
-def spermiation(support, K):
-    """Share of the mature spermatids that Sertoli cells release into the lumen (the rest
-    are phagocytosed): release fails first when support falls (spermiation failure), so
-    elongated spermatids remain in the testis of a man who is azoospermic. ``K``: the
-    support at which half are released, the man's threshold times ``spermiation_need``."""
-    return hill(support, K, n=4)
 
 
 @equation(r"k_P = k_{P,0} + r\,S\,P_g")

@@ -48,6 +48,13 @@ PENDING: dict[str, str] = {
                    "published 43%): with FSH suppressed, its spermatogonial loss and depleted progenitors weigh too much",
     "burgues_chh": "the GnRH-deficient man's first sperm come within a month of hCG with FSH (published median 5 months): "
                    "his spermatocytes and spermatids are scarce but not absent, so no full passage is needed",
+    "handelsman_first": "sperm reappear about 45 days after the last injection (published mean 75): the spermatocytes "
+                        "left at the end of treatment finish their passage as soon as the hormones return. A slower "
+                        "rebuilding of Sertoli support or a spermiation step that fails first would delay them (tried: "
+                        "61 days), but in this model they also stop hCG from keeping sperm output on testosterone",
+    "zhengwei_progenitors": "the progenitor pool starts to shrink in the first weeks of suppression (0.68 of healthy after "
+                            "21 weeks), while type A spermatogonia were unchanged after 19-24 weeks: the model's memory "
+                            "of long suppression should set in later",
 }
 #: Men in the report's virtual cohorts (calibration passes fewer through ``evaluate(n=...)``).
 COHORT_SIZE = 1000
