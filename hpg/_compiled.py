@@ -5,7 +5,10 @@ Nothing here restates an equation. Each function of those modules is registered 
 ``numba.extending.register_jitable`` (it stays the plain Python function it was, and
 compiled code may call it); two small compiled entry points allocate the arrays and
 call :func:`hpg.daily.untreated` and :func:`hpg.daily.integrate`, one man at a time or a
-cohort in parallel over men. Compiled code is cached beside this module
+cohort in parallel over men. The constants, each man and each row of drug exposure reach
+compiled code as NumPy records (:func:`_records`): read field by field through a pointer, so
+that a call copies none of their numbers and a row is not an array view to reference-count
+(shared by every man of a cohort, such a count is a cache line that the cores fight over). Compiled code is cached beside this module
 (``cache=True``); numba checks only this file's date, so a digest of the model's source
 files is kept with the cache and a change to any of them clears it.
 
@@ -86,7 +89,8 @@ def _kernels():
     n_states, n_outputs = len(daily.STATES), len(outputs.PHYSIOLOGY)
 
     @numba.njit(cache=True, fastmath=FASTMATH)
-    def one(c, m, steps, at, before, every, n_records):
+    def one(constants, man, steps, at, before, every, n_records):
+        c, m = constants[0], man[0]
         s = np.zeros(n_states)
         u = daily.untreated(c, m, s)
         record = np.zeros((n_records, n_outputs))
@@ -95,12 +99,11 @@ def _kernels():
         return record
 
     @numba.njit(cache=True, parallel=True, fastmath=FASTMATH)
-    def cohort(c, men, steps, at, before, every, n_records):
+    def cohort(constants, men, steps, at, before, every, n_records):
         n = men.shape[0]
         record = np.zeros((n_outputs, n, n_records))  # one contiguous block an output
         for j in numba.prange(n):
-            p = men[j]
-            m = daily.Man(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11])
+            c, m = constants[0], men[j]  # (a record made outside the parallel loop cannot be passed into it)
             s = np.zeros(n_states)
             u = daily.untreated(c, m, s)
             work = np.zeros((5, n_states))
@@ -126,7 +129,19 @@ def _schedule(regimens, days, steps_per_day, parameters):
     from . import daily
 
     _, steps, at, before, levels, t = daily.schedule(regimens, days, steps_per_day, parameters, _kernels()[2])
-    return np.asarray(steps, dtype=float), at, before, levels, t
+    exposure = _records(at, daily.EXPOSURE)
+    return np.asarray(steps, dtype=float), exposure, exposure if before is at else _records(before, daily.EXPOSURE), levels, t
+
+
+def _records(rows, fields):
+    """``rows`` (a sequence of tuples, or one tuple) as a NumPy array of records whose fields are
+    ``fields``: compiled code reads a field of a record (``x[0]``, ``c.T_0``) through a pointer, so
+    passing the constants or one man to a function copies no numbers, and a row of exposure is
+    read without making (and reference-counting) an array view."""
+    import numpy as np
+
+    table = np.ascontiguousarray(np.atleast_2d(np.asarray(rows, dtype=float)))
+    return table.view(np.dtype([(name, float) for name in fields]))[:, 0]
 
 
 def run(regimens, patient: dict, days: float, steps_per_day: int, parameters):
@@ -136,7 +151,7 @@ def run(regimens, patient: dict, days: float, steps_per_day: int, parameters):
     one = _kernels()[0]
     c = daily.constants(parameters)
     steps, at, before, levels, t = _schedule(regimens, days, steps_per_day, parameters)
-    record = one(c, daily.man(patient, c), steps, at, before, steps_per_day, len(t))
+    record = one(_records(c, c._fields), _records(daily.man(patient, c), daily.Man._fields), steps, at, before, steps_per_day, len(t))
     values = dict(zip(outputs.PHYSIOLOGY, record.T))
     return t, _with_levels(values, levels, len(t))
 
@@ -152,9 +167,9 @@ def run_cohort(regimens, patients: dict, days: float, steps_per_day: int, parame
     cohort = _kernels()[1]
     c = daily.constants(parameters)
     n = len(next(iter(patients.values())))
-    men = np.array([daily.man({k: v[j] for k, v in patients.items()}, c) for j in range(n)], dtype=float)
+    men = _records([daily.man({k: v[j] for k, v in patients.items()}, c) for j in range(n)], daily.Man._fields)
     steps, at, before, levels, t = _schedule(regimens, days, steps_per_day, parameters)
-    record = cohort(c, men, steps, at, before, steps_per_day, len(t))
+    record = cohort(_records(c, c._fields), men, steps, at, before, steps_per_day, len(t))
     values = dict(zip(outputs.PHYSIOLOGY, record))
     shared = _with_levels({}, levels, len(t))
     values.update({name: np.broadcast_to(level, (n, len(t))) for name, level in shared.items()})
