@@ -491,18 +491,23 @@ def integrate(s, u, steps, at, before, every, c, m, record, A, B, A1, B1, guess)
         slow_rates(u1, loop, guess, x[5], x[6], c, m, A1, B1)
         # corrector: the exact solution for the loss rate averaged over the step and the source
         # growing linearly from its value at the start to its predicted value at the end (second
-        # order, and it follows a fast compartment's source to its end, as a germ-cell chain needs)
-        rate, decay, phi = -1.0, 1.0, 0.0
+        # order, and it follows a fast compartment's source to its end, as a germ-cell chain needs):
+        # the state at the start weighs decay, the source at the start phi - ramp, at the end ramp
+        rate, decay, start, ramp, corrected = -1.0, 1.0, 0.0, 0.0, 0.0
         for j in range(n):
             mean = 0.5 * (B[j] + B1[j])
             if mean != rate:
                 rate = mean
                 phi = -math.expm1(-rate * h) / rate  # integral of exp(-rate (h - t)) over the step
                 decay, ramp = 1.0 - rate * phi, (h - phi) / (rate * h)
-            end = A1[j]
+                start = phi - ramp
             if GERM < j <= GERM + STAGES and guess[j - 1] > 0.0:
-                end *= s[j - 1] / guess[j - 1]  # fed by the compartment before: its corrected value
-            s[j] = s[j] * decay + A[j] * phi + (end - A[j]) * ramp
+                # fed by the compartment before: the source at the end scales with its corrected
+                # value (one multiply-add a compartment on the chain, the rest computed beside it)
+                corrected = s[j] * decay + A[j] * start + corrected * (ramp * A1[j] / guess[j - 1])
+            else:
+                corrected = s[j] * decay + A[j] * start + A1[j] * ramp
+            s[j] = corrected
         x = at[i + 1]
         u, slope, loop = solve(u1, slope, s[0], s[1], s[2], s[3], x[0], x[1], x[2], x[3], x[4], c, m, 0)
         slow_rates(u, loop, s, x[5], x[6], c, m, A, B)
