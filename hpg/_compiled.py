@@ -42,6 +42,10 @@ def available() -> bool:
 #: faster powers (about 12% faster cohorts; results move by about 1e-12 relative). Never the
 #: ones that assume no NaN or infinity, so a failing run is still caught.
 FASTMATH = {"contract", "arcp", "afn"}
+#: Division by zero gives an infinity or NaN as in NumPy, which the run's checks then catch, instead
+#: of a test and a branch before every division (about 12% faster; no division of the model has a
+#: divisor that can be zero on valid input).
+ERROR_MODEL = "numpy"
 
 _SOURCES = ("equations.py", "daily.py", "drugs.py", "_compiled.py")
 
@@ -88,7 +92,7 @@ def _kernels():
         register_jitable(getattr(daily, name))
     n_states, n_outputs = len(daily.STATES), len(outputs.PHYSIOLOGY)
 
-    @numba.njit(cache=True, fastmath=FASTMATH)
+    @numba.njit(cache=True, fastmath=FASTMATH, error_model=ERROR_MODEL)
     def one(constants, man, steps, at, before, every, n_records):
         c, m = constants[0], man[0]
         s = np.zeros(n_states)
@@ -98,7 +102,7 @@ def _kernels():
         daily.integrate(s, u, steps, at, before, every, c, m, record, work[0], work[1], work[2], work[3], work[4])
         return record
 
-    @numba.njit(cache=True, parallel=True, fastmath=FASTMATH)
+    @numba.njit(cache=True, parallel=True, fastmath=FASTMATH, error_model=ERROR_MODEL)
     def cohort(constants, men, steps, at, before, every, n_records):
         n = men.shape[0]
         record = np.zeros((n_outputs, n, n_records))  # one contiguous block an output
