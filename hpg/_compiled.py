@@ -103,16 +103,13 @@ def _kernels():
         return record
 
     @numba.njit(cache=True, parallel=True, fastmath=FASTMATH, error_model=ERROR_MODEL)
-    def cohort(constants, men, steps, at, before, every, n_records):
-        n = men.shape[0]
-        record = np.zeros((n_outputs, n, n_records))  # one contiguous block an output
-        for j in numba.prange(n):
+    def cohort(constants, men, steps, at, before, every, record):
+        for j in numba.prange(men.shape[0]):
             c, m = constants[0], men[j]  # (a record made outside the parallel loop cannot be passed into it)
             s = np.zeros(n_states)
             u = daily.untreated(c, m, s)
             work = np.zeros((5, n_states))
             daily.integrate(s, u, steps, at, before, every, c, m, record[:, j, :].T, work[0], work[1], work[2], work[3], work[4])
-        return record
 
     from . import drugs
 
@@ -173,7 +170,11 @@ def run_cohort(regimens, patients: dict, days: float, steps_per_day: int, parame
     n = len(next(iter(patients.values())))
     men = _records([daily.man({k: v[j] for k, v in patients.items()}, c) for j in range(n)], daily.Man._fields)
     steps, at, before, levels, t = _schedule(regimens, days, steps_per_day, parameters)
-    record = cohort(_records(c, c._fields), men, steps, at, before, steps_per_day, len(t))
+    # One contiguous block an output, allocated by NumPy: it asks the kernel for huge pages, and the
+    # first touch of 100 MB in 4 kB pages (what an array allocated in compiled code gets) costs
+    # about 50 ms more, a tenth of a 1,000-man cohort.
+    record = np.zeros((len(outputs.PHYSIOLOGY), n, len(t)))
+    cohort(_records(c, c._fields), men, steps, at, before, steps_per_day, record)
     values = dict(zip(outputs.PHYSIOLOGY, record))
     shared = _with_levels({}, levels, len(t))
     values.update({name: np.broadcast_to(level, (n, len(t))) for name, level in shared.items()})
