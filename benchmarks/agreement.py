@@ -5,13 +5,13 @@ Run:  python benchmarks/agreement.py save DIR [--exact]    (before the change: s
       python benchmarks/agreement.py check DIR [--exact]   (after it: compare, print the largest relative difference)
 
 For a few regimens (untreated; testosterone enanthate 200 mg weekly for a year, then stopped;
-hCG with follitropin; clomiphene; a continuous gonadorelin pump) it stores ``hpg.simulate``
-(compiled and plain) and a compiled ``hpg.cohort`` of 200 men over two years. ``check`` fails
+hCG with follitropin, in an aging man; clomiphene; a continuous gonadorelin pump) it stores
+``hpg.simulate`` (compiled and plain) and a compiled ``hpg.cohort`` of 200 men over two years. ``check`` fails
 (exit status 1) if any output differs from the stored one by more than ``TOLERANCE`` relative
 to the larger of the two magnitudes (floored at a millionth of that output's range in the run).
 
 ``--exact`` closes the fast loop to rounding at every step (forty secant steps instead of at
-most four, see :func:`hpg.daily.solve`). Without it, a step where the fast loop stops short of
+most four, as :func:`hpg.model.simulate_reference` does). Without it, a step where the fast loop stops short of
 its tolerance (the first step of a testosterone depot: the exposure jumps within half a day)
 passes on a residual that the last bits of rounding decide, and a run can move by about 1e-5
 relative after any change of rounding at all (the compiled cohort, the compiled man and the
@@ -48,7 +48,7 @@ def results() -> dict:
     return arrays
 
 
-def compare(stored: dict, now: dict) -> float:
+def compare(stored: dict, now: dict) -> tuple[float, str]:
     """The largest relative difference over every array (and the name of the worst)."""
     worst, where = 0.0, ""
     for key, ref in stored.items():
@@ -68,7 +68,6 @@ def close_the_fast_loop_to_rounding() -> None:
     from hpg import _compiled, daily
 
     assert "numba" not in sys.modules and not _compiled._kernels.cache_info().currsize, "too late to patch the solver"
-
     os.environ["NUMBA_CACHE_DIR"] = tempfile.mkdtemp(prefix="hpg-exact-")
     solve = daily.solve
     if _compiled.available():  # (imports numba: after the cache is set)
