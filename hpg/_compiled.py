@@ -3,14 +3,14 @@
 
 Nothing here restates an equation. Each function of those modules is registered with
 ``numba.extending.register_jitable`` (it stays the plain Python function it was, and
-compiled code may call it); two small compiled entry points allocate the arrays and
-call :func:`hpg.daily.untreated` and :func:`hpg.daily.integrate`, one man at a time or a
-cohort in parallel over men. The constants, each man and each row of drug exposure reach
-compiled code as NumPy records (:func:`_records`): read field by field through a pointer, so
-that a call copies none of their numbers and a row is not an array view to reference-count
-(shared by every man of a cohort, such a count is a cache line that the cores fight over). Compiled code is cached beside this module
-(``cache=True``); numba checks only this file's date, so a digest of the model's source
-files is kept with the cache and a change to any of them clears it.
+compiled code may call it); two small compiled entry points call
+:func:`hpg.daily.untreated` and :func:`hpg.daily.integrate`, one man at a time or a cohort
+in parallel over men. The constants, each man and each row of drug exposure reach compiled
+code as NumPy records (:func:`_records`): read field by field through a pointer, so that a
+call copies none of their numbers and reading a row makes no reference-counted array view.
+Compiled code is cached beside this module (``cache=True``); numba checks only this file's
+date, so a digest of the model's source files is kept with the cache and a change to any of
+them clears it.
 
 Imported on first use only (``import hpg`` stays fast); :func:`available` says whether
 numba is installed and not switched off with ``HPG_NUMBA=0``.
@@ -92,24 +92,25 @@ def _kernels():
         register_jitable(getattr(daily, name))
     n_states, n_outputs = len(daily.STATES), len(outputs.PHYSIOLOGY)
 
-    @numba.njit(cache=True, fastmath=FASTMATH, error_model=ERROR_MODEL)
-    def one(constants, man, steps, at, before, every, n_records):
-        c, m = constants[0], man[0]
+    @register_jitable
+    def simulate(c, m, steps, at, before, every, record):
+        """One man from his untreated steady state, his outputs written into the rows of ``record``."""
         s = np.zeros(n_states)
         u = daily.untreated(c, m, s)
-        record = np.zeros((n_records, n_outputs))
         work = np.zeros((5, n_states))
         daily.integrate(s, u, steps, at, before, every, c, m, record, work[0], work[1], work[2], work[3], work[4])
+
+    @numba.njit(cache=True, fastmath=FASTMATH, error_model=ERROR_MODEL)
+    def one(constants, man, steps, at, before, every, n_records):
+        record = np.zeros((n_records, n_outputs))
+        simulate(constants[0], man[0], steps, at, before, every, record)
         return record
 
     @numba.njit(cache=True, parallel=True, fastmath=FASTMATH, error_model=ERROR_MODEL)
     def cohort(constants, men, steps, at, before, every, record):
         for j in numba.prange(men.shape[0]):
-            c, m = constants[0], men[j]  # (a record made outside the parallel loop cannot be passed into it)
-            s = np.zeros(n_states)
-            u = daily.untreated(c, m, s)
-            work = np.zeros((5, n_states))
-            daily.integrate(s, u, steps, at, before, every, c, m, record[:, j, :].T, work[0], work[1], work[2], work[3], work[4])
+            # (a record made outside the parallel loop cannot be passed into it: both are read here)
+            simulate(constants[0], men[j], steps, at, before, every, record[:, j, :].T)
 
     from . import drugs
 
