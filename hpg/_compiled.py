@@ -126,13 +126,23 @@ def _kernels():
 
 
 def _schedule(regimens, days, steps_per_day, parameters):
+    from . import daily
+
+    _, _, at, before, levels, t = daily.schedule(regimens, days, steps_per_day, parameters, _kernels()[2])
+    exposure = _records(at, daily.EXPOSURE)
+    return _steps(days, steps_per_day), exposure, exposure if before is at else _records(before, daily.EXPOSURE), levels, t
+
+
+@functools.lru_cache(maxsize=32)
+def _steps(days, steps_per_day):
+    """The steps of a run's grid (:func:`hpg.daily._grid`) as a read-only array, made once."""
     import numpy as np
 
     from . import daily
 
-    _, steps, at, before, levels, t = daily.schedule(regimens, days, steps_per_day, parameters, _kernels()[2])
-    exposure = _records(at, daily.EXPOSURE)
-    return np.asarray(steps, dtype=float), exposure, exposure if before is at else _records(before, daily.EXPOSURE), levels, t
+    array = np.array(daily._grid(days, steps_per_day)[1], dtype=float)
+    array.flags.writeable = False
+    return array
 
 
 def _records(rows, fields):

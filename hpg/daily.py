@@ -514,26 +514,35 @@ def integrate(s, u, steps, at, before, every, c, m, record, A, B, A1, B1, guess)
     return rows
 
 
+@functools.lru_cache(maxsize=32)
+def _grid(days: float, steps_per_day: int) -> tuple:
+    """The nodes of a run, the steps between them, the indices of the recorded nodes and their
+    times, as tuples (kept: a book's explorer runs the same grid again and again)."""
+    count = int(math.floor(days * steps_per_day + 1e-9))
+    t_nodes = [i / steps_per_day for i in range(count + 1)]
+    if days - t_nodes[-1] > 1e-9:
+        t_nodes.append(days)
+    kept = list(range(0, len(t_nodes), steps_per_day))
+    if kept[-1] != len(t_nodes) - 1:
+        kept.append(len(t_nodes) - 1)
+    steps = [b - a for a, b in zip(t_nodes, t_nodes[1:])]
+    return tuple(t_nodes), tuple(steps), tuple(kept), tuple(t_nodes[i] for i in kept)
+
+
 def schedule(regimens, days: float, steps_per_day: int, parameters: Parameters = DEFAULT, backend=_drugs.PLAIN):
     """The nodes of a run and what the drugs do at them.
 
     Nodes every ``1/steps_per_day`` day; a run that does not end on a node gets a last,
     shorter step to ``days``. Returns ``(t_nodes, steps, at, before, levels, t_out)``:
     ``t_out`` are the recorded times (every whole day, and ``days`` itself)."""
-    count = int(math.floor(days * steps_per_day + 1e-9))
-    t_nodes = [i / steps_per_day for i in range(count + 1)]
-    if days - t_nodes[-1] > 1e-9:
-        t_nodes.append(days)
-    steps = [b - a for a, b in zip(t_nodes, t_nodes[1:])]
+    t_nodes, steps, kept, t_out = _grid(days, steps_per_day)
     at, levels = exposures(regimens, t_nodes, days, parameters, backend)
     # Levels just before a node differ from those at it only for a drug that starts or stops
     # as a step (pulse-averaged gonadorelin); every other level is continuous.
     step_like = any(r._drug.pulse_averaged for r in regimens)
     before = exposures(regimens, [t - 1e-9 for t in t_nodes], days, parameters, backend)[0] if step_like else at
-    kept = list(range(0, len(t_nodes), steps_per_day))
-    if kept[-1] != len(t_nodes) - 1:
-        kept.append(len(t_nodes) - 1)
-    return t_nodes, steps, at, before, {name: backend.take(v, kept) for name, v in levels.items()}, [t_nodes[i] for i in kept]
+    kept = list(kept)
+    return t_nodes, steps, at, before, {name: backend.take(v, kept) for name, v in levels.items()}, list(t_out)
 
 
 def run(regimens, patient: dict, days: float, steps_per_day: int = 2, parameters: Parameters = DEFAULT):
