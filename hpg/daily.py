@@ -493,22 +493,42 @@ def integrate(s, u, steps, at, before, every, c, m, record, A, B, A1, B1, guess)
         slow_rates(u1, loop, guess, x[5], x[6], c, m, A1, B1)
         # corrector: the exact solution for the loss rate averaged over the step and the source
         # growing linearly from its value at the start to its predicted value at the end (second
-        # order, and it follows a fast compartment's source to its end, as a germ-cell chain needs)
-        rate, decay, phi = -1.0, 1.0, 0.0
+        # order, and it follows a fast compartment's source to its end, as a germ-cell chain needs):
+        # the state at the start weighs decay, the source at the start phi - ramp, at the end ramp
+        rate, decay, start, ramp, corrected = -1.0, 1.0, 0.0, 0.0, 0.0
         for j in range(n):
             mean = 0.5 * (B[j] + B1[j])
             if mean != rate:
                 rate = mean
                 phi = -math.expm1(-rate * h) / rate  # integral of exp(-rate (h - t)) over the step
                 decay, ramp = 1.0 - rate * phi, (h - phi) / (rate * h)
-            end = A1[j]
+                start = phi - ramp
             if GERM < j <= GERM + STAGES and guess[j - 1] > 0.0:
-                end *= s[j - 1] / guess[j - 1]  # fed by the compartment before: its corrected value
-            s[j] = s[j] * decay + A[j] * phi + (end - A[j]) * ramp
+                # fed by the compartment before: the source at the end scales with its corrected
+                # value (one multiply-add a compartment on the chain, the rest computed beside it)
+                corrected = s[j] * decay + A[j] * start + corrected * (ramp * A1[j] / guess[j - 1])
+            else:
+                corrected = s[j] * decay + A[j] * start + A1[j] * ramp
+            s[j] = corrected
         x = at[i + 1]
         u, slope, loop = solve(u1, slope, s[0], s[1], s[2], s[3], x[0], x[1], x[2], x[3], x[4], c, m, 0)
         slow_rates(u, loop, s, x[5], x[6], c, m, A, B)
     return rows
+
+
+@functools.lru_cache(maxsize=32)
+def _grid(days: float, steps_per_day: int) -> tuple:
+    """The nodes of a run, the steps between them, the indices of the recorded nodes and their
+    times, as tuples (kept: a book's explorer runs the same grid again and again)."""
+    count = int(math.floor(days * steps_per_day + 1e-9))
+    t_nodes = [i / steps_per_day for i in range(count + 1)]
+    if days - t_nodes[-1] > 1e-9:
+        t_nodes.append(days)
+    kept = list(range(0, len(t_nodes), steps_per_day))
+    if kept[-1] != len(t_nodes) - 1:
+        kept.append(len(t_nodes) - 1)
+    steps = [b - a for a, b in zip(t_nodes, t_nodes[1:])]
+    return tuple(t_nodes), tuple(steps), tuple(kept), tuple(t_nodes[i] for i in kept)
 
 
 def schedule(regimens, days: float, steps_per_day: int, parameters: Parameters = DEFAULT, backend=_drugs.PLAIN):
@@ -517,20 +537,14 @@ def schedule(regimens, days: float, steps_per_day: int, parameters: Parameters =
     Nodes every ``1/steps_per_day`` day; a run that does not end on a node gets a last,
     shorter step to ``days``. Returns ``(t_nodes, steps, at, before, levels, t_out)``:
     ``t_out`` are the recorded times (every whole day, and ``days`` itself)."""
-    count = int(math.floor(days * steps_per_day + 1e-9))
-    t_nodes = [i / steps_per_day for i in range(count + 1)]
-    if days - t_nodes[-1] > 1e-9:
-        t_nodes.append(days)
-    steps = [b - a for a, b in zip(t_nodes, t_nodes[1:])]
+    t_nodes, steps, kept, t_out = _grid(days, steps_per_day)
     at, levels = exposures(regimens, t_nodes, days, parameters, backend)
     # Levels just before a node differ from those at it only for a drug that starts or stops
     # as a step (pulse-averaged gonadorelin); every other level is continuous.
     step_like = any(r._drug.pulse_averaged for r in regimens)
     before = exposures(regimens, [t - 1e-9 for t in t_nodes], days, parameters, backend)[0] if step_like else at
-    kept = list(range(0, len(t_nodes), steps_per_day))
-    if kept[-1] != len(t_nodes) - 1:
-        kept.append(len(t_nodes) - 1)
-    return t_nodes, steps, at, before, {name: backend.take(v, kept) for name, v in levels.items()}, [t_nodes[i] for i in kept]
+    kept = list(kept)
+    return t_nodes, steps, at, before, {name: backend.take(v, kept) for name, v in levels.items()}, list(t_out)
 
 
 def run(regimens, patient: dict, days: float, steps_per_day: int = 2, parameters: Parameters = DEFAULT):

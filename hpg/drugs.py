@@ -630,12 +630,17 @@ class Infusion:
 def _superpose(times, dose_times, amounts, k, weight, total):
     """Add ``weight * sum over doses d <= t of amount * exp(-k (t - d))`` to ``total`` at each
     time, in one pass: the sum is carried from one time to the next by a decay factor and
-    each dose is added once. (hpg._compiled runs this same function compiled.)"""
+    each dose is added once; times evenly spaced share one decay factor. (hpg._compiled runs
+    this same function compiled.)"""
     amplitude, j, count = 0.0, 0, len(dose_times)
+    gap, decay = -1.0, 1.0
     for i in range(len(times)):
         t = times[i]
         if i > 0:
-            amplitude *= math.exp(-k * (t - times[i - 1]))
+            if t - times[i - 1] != gap:
+                gap = t - times[i - 1]
+                decay = math.exp(-k * gap)
+            amplitude *= decay
         while j < count and dose_times[j] <= t + _SAME_TIME:
             amplitude += amounts[j] * math.exp(-k * max(t - dose_times[j], 0.0))
             j += 1
