@@ -83,8 +83,9 @@ GROUPS: dict[str, FitGroup] = {
             "K_ITT": (0.02, 5.0),
             "leydig_autonomy_cv": (0.05, 3.0),
         },
-        ("hand_supp", "hand_rec", "who_supp_6mo", "liu_rec", "matsumoto_hcg", "bremner_hcg", "matsumoto_fsh"),
-        note="the last three are proposed rows (hpg/data/proposed_targets.csv): the sperm output one gonadotropin keeps",
+        ("hand_supp", "hand_rec", "who_supp_6mo", "liu_rec", "matsumoto_hcg", "bremner_hcg", "matsumoto_fsh", "zhengwei_progenitors"),
+        note="the last four are proposed rows (hpg/data/proposed_targets.csv): the sperm output one gonadotropin keeps, "
+             "and the progenitors left after five months",
     ),
     "tamoxifen": FitGroup(
         "tamoxifen",

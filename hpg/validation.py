@@ -52,9 +52,6 @@ PENDING: dict[str, str] = {
                         "left at the end of treatment finish their passage as soon as the hormones return. A slower "
                         "rebuilding of Sertoli support or a spermiation step that fails first would delay them (tried: "
                         "61 days), but in this model they also stop hCG from keeping sperm output on testosterone",
-    "zhengwei_progenitors": "the progenitor pool starts to shrink in the first weeks of suppression (0.68 of healthy after "
-                            "21 weeks), while type A spermatogonia were unchanged after 19-24 weeks: the model's memory "
-                            "of long suppression should set in later",
 }
 #: Men in the report's virtual cohorts (calibration passes fewer through ``evaluate(n=...)``).
 COHORT_SIZE = 1000
