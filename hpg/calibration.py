@@ -78,7 +78,6 @@ GROUPS: dict[str, FitGroup] = {
             "progenitor_k0": (1 / 2000, 1 / 30),
             "progenitor_renewal": (0.0005, 1.0),
             "germ_support_need_cv": (0.1, 3.0),
-            "progenitor_renewal_cv": (0.1, 3.0),
             "sertoli_tau": (3.0, 60.0),
             "K_ITT": (0.02, 5.0),
             "leydig_autonomy_cv": (0.05, 3.0),

@@ -37,7 +37,7 @@ VARIATION: dict[str, tuple[str, float]] = {
     "sertoli_capacity": ("lognormal", 0.20),  # calibrated to ref_inhB
     "germ_reserve": ("lognormal", 0.35),  # calibrated to ref_sperm (lower limit 16 M/mL)
     "germ_support_need": ("lognormal", "germ_support_need_cv"),  # a fitted parameter (who_supp_6mo)
-    "progenitor_renewal": ("lognormal", "progenitor_renewal_cv"),  # a fitted parameter (liu_rec)
+    "progenitor_renewal": ("lognormal", "progenitor_renewal_cv"),  # assumed (no row sees it; see its source)
     "bmi": ("normal", 2.0),
     "aromatase": ("lognormal", 0.15),  # calibrated to ref_E2 (8-35 pg/mL)  # assumed: non-obese young men (travison2017 cohort)
     "shbg": ("lognormal", 0.30),  # calibrated to ref_SHBG (18.2-95.1 nmol/L)
