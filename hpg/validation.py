@@ -48,7 +48,7 @@ PENDING: dict[str, str] = {
                    "published 43%): with FSH suppressed, its spermatogonial loss and depleted progenitors weigh too much",
     "burgues_chh": "the GnRH-deficient man's first sperm come within a month of hCG with FSH (published median 5 months): "
                    "his spermatocytes and spermatids are scarce but not absent, so no full passage is needed",
-    "handelsman_first": "sperm reappear about 45 days after the last injection (published mean 75): the spermatocytes "
+    "handelsman_first": "sperm reappear about 44 days after the last injection (published mean 75): the spermatocytes "
                         "left at the end of treatment finish their passage as soon as the hormones return. A slower "
                         "rebuilding of Sertoli support or a spermiation step that fails first would delay them (tried: "
                         "61 days), but in this model they also stop hCG from keeping sperm output on testosterone",
@@ -308,14 +308,11 @@ def _months_to_sperm(m: Measure) -> dict:
 
 def _days_to_sperm_azoospermic(m: Measure) -> dict:
     """Handelsman 1995 (``handelsman1995``): among the men azoospermic at ``day`` (below the
-    model's detection limit), the mean days from ``day`` until their sperm first reach it."""
-    t, sperm = m.run.t, np.atleast_2d(m.run["sperm"])
-    limit = m.model.parameters["azoospermia_limit"]
-    after = t >= m.day
-    azoospermic = sperm[:, after][:, 0] < limit
-    seen = sperm[azoospermic][:, after] >= limit
-    days = np.where(seen.any(axis=1), t[after][seen.argmax(axis=1)] - m.day, math.inf)
-    return dict.fromkeys(m.keys, float(np.mean(days)) if days.size else math.nan)
+    model's detection limit), the mean days from ``day`` until their sperm first reach it
+    (:func:`crossing_weeks`, which leaves out the men above the limit then)."""
+    weeks = crossing_weeks(m.run, m.model.parameters["azoospermia_limit"], after=m.day, direction="above")
+    weeks = weeks[~np.isnan(weeks)]
+    return dict.fromkeys(m.keys, 7 * float(np.mean(weeks)) if weeks.size else math.nan)
 
 
 def _cohort_median(m: Measure) -> dict:
