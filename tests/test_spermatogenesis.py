@@ -30,20 +30,6 @@ def test_recovery_is_slower_after_longer_treatment():
     assert two_years > 1.4 * six, (six, two_years)
 
 
-def first_sperm(res, start: float) -> np.ndarray:
-    """Per man, days from ``start`` until sperm first reach the azoospermia limit (inf: never)."""
-    after = res.t >= start
-    seen = res["sperm"][:, after] >= LIMIT
-    return np.where(seen.any(axis=1), res.t[after][seen.argmax(axis=1)] - start, np.inf)
-
-
-RESTARTS = {
-    "stopping": [R("testosterone_enanthate", 200, every=7, start=0, stop=YEAR)],
-    "hCG and clomiphene": [R("testosterone_cypionate", 200, every=14, start=0, stop=YEAR), R("hcg", 3000, every=2, start=YEAR),
-                           R("clomiphene", 25, every=1, start=YEAR)],
-}
-
-
 def restarted_without_germ_cells(regimens, days: float):
     """A healthy man whose spermatocytes, spermatids and epididymal sperm are all gone at day 0
     (his spermatogonia intact), then ``regimens``: sperm (million/mL) each day, plain model."""
@@ -77,7 +63,7 @@ def test_no_sperm_sooner_than_a_passage_once_the_germ_cells_are_gone(regimens):
 
 
 def test_azoospermia_is_a_state_the_model_reaches_and_leaves():
-    res = hpg.cohort(RESTARTS["stopping"], n=300, days=YEAR + 730, seed=5)
+    res = hpg.cohort(R("testosterone_enanthate", 200, every=7, start=0, stop=YEAR), n=300, days=YEAR + 730, seed=5)
     at_stop = res["sperm"][:, res.t == YEAR][:, 0]
     assert 0.5 < np.mean(at_stop < LIMIT) < 1.0  # most men, not all
     assert np.all(res["sperm"][:, -1] >= np.minimum(20.0, 0.9 * res["sperm"][:, 0]))  # all back within two years
