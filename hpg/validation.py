@@ -48,10 +48,6 @@ PENDING: dict[str, str] = {
                    "published 43%): with FSH suppressed, its spermatogonial loss and depleted progenitors weigh too much",
     "burgues_chh": "the GnRH-deficient man's first sperm come within a month of hCG with FSH (published median 5 months): "
                    "his spermatocytes and spermatids are scarce but not absent, so no full passage is needed",
-    "handelsman_first": "sperm reappear about 44 days after the last injection (published mean 75): the spermatocytes "
-                        "left at the end of treatment finish their passage as soon as the hormones return. A slower "
-                        "rebuilding of Sertoli support or a spermiation step that fails first would delay them (tried: "
-                        "61 days), but in this model they also stop hCG from keeping sperm output on testosterone",
 }
 #: Men in the report's virtual cohorts (calibration passes fewer through ``evaluate(n=...)``).
 COHORT_SIZE = 1000
@@ -112,6 +108,14 @@ LEDER_ANASTROZOLE = [R("anastrozole", 1, every=1, start=0, stop=84)]
 HELO_CLOMIPHENE = [R("clomiphene", 25, every=1, start=0)]
 #: Treatment length of the simulated WHO-trial cohort: 12 months, the efficacy phase of who1990.
 HANDELSMAN_TREATMENT_DAYS = 364
+#: The suppression phase of the WHO trials (6 months, who1995): the men azoospermic by its end
+#: entered the efficacy phase.
+WHO_SUPPRESSION_PHASE_DAYS = 182
+#: Weekly injections in the WHO 1990 efficacy study as handelsman1995 analysed it: until azoospermia
+#: (120 days on average, who1990), then the 12-month efficacy phase (who1995): 69 weeks.
+WHO1990_TREATMENT_DAYS = 7 * round((120 + 364) / 7)
+#: Days between semen samples after treatment (liu2006: monthly until recovery).
+SEMEN_SAMPLE_INTERVAL = MONTH
 
 SCENARIOS: dict[str, Scenario] = {
     "untreated": Scenario("daily"),
@@ -123,6 +127,8 @@ SCENARIOS: dict[str, Scenario] = {
     # WHO trials: a year of weekly injections, then two years off (liu_rec counts to 24 months)
     "who_TE": Scenario("cohort", (R("testosterone_enanthate", 200, every=7, start=0, stop=HANDELSMAN_TREATMENT_DAYS),),
                        days=HANDELSMAN_TREATMENT_DAYS + 740, end=HANDELSMAN_TREATMENT_DAYS, seed=2005),
+    "who1990_efficacy": Scenario("cohort", (R("testosterone_enanthate", 200, every=7, start=0, stop=WHO1990_TREATMENT_DAYS),),
+                                 days=WHO1990_TREATMENT_DAYS + 365, end=WHO1990_TREATMENT_DAYS, seed=2005),
     # one gonadotropin alone (proposed rows): hCG in normal men; hCG or FSH added to testosterone
     "matsumoto_hcg": Scenario("daily", (R("hcg", 5000, every=3.5),), days=210),
     "bremner_hcg": Scenario("daily", _suppressed_then(R("hcg", 5000, every=7 / 3, start=126, stop=224)), days=224),
@@ -307,12 +313,18 @@ def _months_to_sperm(m: Measure) -> dict:
 
 
 def _days_to_sperm_azoospermic(m: Measure) -> dict:
-    """Handelsman 1995 (``handelsman1995``): among the men azoospermic at ``day`` (below the
-    model's detection limit), the mean days from ``day`` until their sperm first reach it
-    (:func:`crossing_weeks`, which leaves out the men above the limit then)."""
-    weeks = crossing_weeks(m.run, m.model.parameters["azoospermia_limit"], after=m.day, direction="above")
+    """Handelsman 1995 (``handelsman1995``): among the men azoospermic by the end of the
+    suppression phase (below the model's detection limit on some day of its 6 months, as
+    :func:`_percent_below` counts) and still at ``day``, the last injection, the mean days from
+    ``day`` to the first semen sample with sperm. That is the first day their sperm reach the
+    limit (:func:`crossing_weeks`) plus half the interval between samples: whatever the day
+    sampling began, the wait for the next sample is spread evenly over one interval."""
+    t, sperm = m.run.t, np.atleast_2d(m.run["sperm"])
+    limit = m.model.parameters["azoospermia_limit"]
+    suppressed = sperm[:, t <= WHO_SUPPRESSION_PHASE_DAYS].min(axis=1) < limit
+    weeks = crossing_weeks(m.run, limit, after=m.day, direction="above")[suppressed]
     weeks = weeks[~np.isnan(weeks)]
-    return dict.fromkeys(m.keys, 7 * float(np.mean(weeks)) if weeks.size else math.nan)
+    return dict.fromkeys(m.keys, 7 * float(np.mean(weeks)) + SEMEN_SAMPLE_INTERVAL / 2 if weeks.size else math.nan)
 
 
 def _cohort_median(m: Measure) -> dict:
