@@ -187,6 +187,60 @@ def test_a_failing_setting_is_reported_in_the_explorer():
     assert 'role="alert"' in face.output.value and "n too steep" in face.output.value
 
 
+def test_a_redraw_from_another_thread_waits_for_the_figure_being_drawn(monkeypatch):
+    """JupyterLab 4 sends widget messages through a kernel subshell, which runs in a thread of its
+    own, while the settings drawn in advance are drawn on the main thread. A slider moved while a
+    figure is being drawn must wait for it: it used to wipe the kept figure under the other
+    drawing, which failed with "'NoneType' object has no attribute 'dpi'"."""
+    import threading
+
+    from hpg.widgets import live_face
+
+    inside, overlaps, shown = [], [], {}
+    paused, resume = threading.Event(), threading.Event()
+
+    def draw(n=8.0):
+        if inside:  # another drawing is under way
+            overlaps.append((inside[0], n))
+            resume.set()
+        inside.append(n)
+        try:
+            drawn = toy_loop(n)
+            if n == 2:  # held, its figure made but not yet drawn, until the other thread asks to draw
+                paused.set()
+                assert resume.wait(timeout=60), "the other thread never asked to draw"
+            return drawn
+        finally:
+            inside.remove(n)
+
+    class Watched:
+        """The kernel's drawing lock, telling this test when a second thread waits for it."""
+
+        def __init__(self, lock):
+            self.lock = lock
+
+        def __enter__(self):
+            if not self.lock.acquire(blocking=False):
+                resume.set()
+                self.lock.acquire()
+
+        def __exit__(self, *exc):
+            self.lock.release()
+
+    monkeypatch.setattr(live_face, "DRAWING", Watched(getattr(live_face, "DRAWING", threading.RLock())), raising=False)
+    face = widgets.explore(draw, n=widgets.Slider("Steepness n", [2, 8, 16], value=8)).live_face
+    ahead = threading.Thread(target=lambda: shown.update(ahead=face._page({"n": 2.0})))  # as when drawing ahead
+    ahead.start()
+    assert paused.wait(timeout=60)
+    reader = threading.Thread(target=setattr, args=(face.controls["n"], "value", 16.0))  # as from a subshell
+    reader.start()
+    reader.join()
+    ahead.join()
+    assert overlaps == [], "a figure was drawn while another was being drawn"
+    assert 'alt="toy loop with n = 2 (relative)"' in shown["ahead"]
+    assert 'alt="toy loop with n = 16 (relative)"' in face.output.value and "Could not draw" not in face.output.value
+
+
 # ------------------------------------------------------------------------------------ notes and budget
 def test_notes_name_studies_and_flag_settings_outside_the_validated_range():
     e = explorer(presets={"Regimen used in study X": {"n": 8}})

@@ -11,11 +11,17 @@ one at a time while the kernel is idle, after the first figure is shown.
 While a slider is dragged, intermediate positions are dropped by the front end itself:
 ipywidgets sends a new value only once the kernel has finished with the previous one, and
 then only the latest, so the last position always wins and the kernel never falls behind.
+
+Figures are drawn one at a time in the kernel (:data:`DRAWING`). JupyterLab 4 sends widget
+messages through a kernel subshell, which ipykernel 7 runs in a thread of its own, while the
+settings drawn in advance are drawn on the main thread: without the lock, a redraw could wipe
+the kept figure (:func:`hpg.plots.redrawing`) that the other thread was drawing.
 """
 from __future__ import annotations
 
 import asyncio
 import html
+import threading
 from collections import OrderedDict
 
 from . import grid
@@ -23,7 +29,7 @@ from .canvas import Canvas
 from .controls import Slider
 from .static_face import WIDTH, control_widget, header
 
-__all__ = ["KEEP_PAGES", "LIVE_FOOTER", "LiveFace"]
+__all__ = ["DRAWING", "KEEP_PAGES", "LIVE_FOOTER", "LiveFace"]
 
 #: Pages (note and figure) kept per explorer.
 KEEP_PAGES = 128
@@ -31,6 +37,9 @@ KEEP_PAGES = 128
 LIVE_FOOTER = "Live: every change reruns the model."
 #: Seconds the kernel is left to other work between two settings drawn in advance.
 IDLE = 0.05
+#: Held while a live face reads its controls and draws: one figure at a time in this kernel,
+#: whichever thread asks (Matplotlib, the kept figures and the kept pages are not thread-safe).
+DRAWING = threading.RLock()
 
 
 def live_widget(control, value):
@@ -93,41 +102,44 @@ class LiveFace:
 
     def set(self, **values):
         """Move several controls at once, then redraw once."""
-        self._holding = True
-        try:
-            for name, value in values.items():
-                self.controls[name].value = value
-        finally:
-            self._holding = False
-        self.redraw()
+        with DRAWING:
+            self._holding = True
+            try:
+                for name, value in values.items():
+                    self.controls[name].value = value
+            finally:
+                self._holding = False
+            self.redraw()
 
     def redraw(self, change=None):
         """Show the page of the current setting (drawn now unless kept)."""
-        if self._holding:
-            return
-        values = self.values()
-        try:
-            self.output.value = self._page(values)
-        except Exception as error:  # noqa: BLE001 - show the reason in the explorer, not in a hidden log
-            self.output.value = f'<p class="hpg-explorer-error" role="alert">Could not draw this setting: {html.escape(str(error))}</p>'
-        if self.preset is not None and self.preset.value is not None and self.preset.value not in self.explorer.studies(values):
-            self.preset.value = None  # the controls have left the study's setting
+        with DRAWING:  # the controls are read inside: of two redraws at once, the later shows the latest setting
+            if self._holding:
+                return
+            values = self.values()
+            try:
+                self.output.value = self._page(values)
+            except Exception as error:  # noqa: BLE001 - show the reason in the explorer, not in a hidden log
+                self.output.value = f'<p class="hpg-explorer-error" role="alert">Could not draw this setting: {html.escape(str(error))}</p>'
+            if self.preset is not None and self.preset.value is not None and self.preset.value not in self.explorer.studies(values):
+                self.preset.value = None  # the controls have left the study's setting
 
     def _page(self, values: dict) -> str:
-        key = tuple(values[n] for n in self.explorer.controls)
-        if key in self.pages:
-            self.pages.move_to_end(key)
-            return self.pages[key]
-        from ..plots import png_html, redrawing
+        with DRAWING:
+            key = tuple(values[n] for n in self.explorer.controls)
+            if key in self.pages:
+                self.pages.move_to_end(key)
+                return self.pages[key]
+            from ..plots import png_html, redrawing
 
-        with redrawing(self.figures):
-            figure, alt, link = self.explorer.drawing(values)
-        image = png_html(self.canvas.png(figure), alt)
-        _close(figure)
-        page = self.pages[key] = self.explorer.page(values, image, link)
-        if len(self.pages) > KEEP_PAGES:
-            self.pages.popitem(last=False)
-        return page
+            with redrawing(self.figures):
+                figure, alt, link = self.explorer.drawing(values)
+            image = png_html(self.canvas.png(figure), alt)
+            _close(figure)
+            page = self.pages[key] = self.explorer.page(values, image, link)
+            if len(self.pages) > KEEP_PAGES:
+                self.pages.popitem(last=False)
+            return page
 
     def _draw_ahead(self) -> None:
         """Draw the settings of the grid-only controls in advance, one per turn of the kernel's
