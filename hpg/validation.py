@@ -295,12 +295,16 @@ def _median_weeks(m: Measure) -> dict:
     return {k: float(median(crossing_weeks(m.run, float(k), after=m.day, direction=direction))) for k in m.keys}
 
 
+def _lowest_sperm(result, day: float) -> np.ndarray:
+    """Per patient, the lowest sperm concentration on any day up to ``day``."""
+    return np.atleast_2d(result["sperm"])[:, result.t <= day].min(axis=1)
+
+
 def _percent_below(m: Measure) -> dict:
     """Shares of a cohort whose sperm fell below each threshold at some day up to ``day``, as
     the WHO trials counted them (life-table rates: "azoospermic by 6 months"); "azoospermia"
     is the model's detection limit (the parameter ``azoospermia_limit``)."""
-    t, sperm = m.run.t, np.atleast_2d(m.run["sperm"])
-    lowest = sperm[:, t <= m.day].min(axis=1)
+    lowest = _lowest_sperm(m.run, m.day)
     limits = {k: m.model.parameters["azoospermia_limit"] if k == "azoospermia" else float(k) for k in m.keys}
     return {k: 100 * float(np.mean(lowest < limit)) for k, limit in limits.items()}
 
@@ -319,9 +323,8 @@ def _days_to_sperm_azoospermic(m: Measure) -> dict:
     ``day`` to the first semen sample with sperm. That is the first day their sperm reach the
     limit (:func:`crossing_weeks`) plus half the interval between samples: whatever the day
     sampling began, the wait for the next sample is spread evenly over one interval."""
-    t, sperm = m.run.t, np.atleast_2d(m.run["sperm"])
     limit = m.model.parameters["azoospermia_limit"]
-    suppressed = sperm[:, t <= WHO_SUPPRESSION_PHASE_DAYS].min(axis=1) < limit
+    suppressed = _lowest_sperm(m.run, WHO_SUPPRESSION_PHASE_DAYS) < limit
     weeks = crossing_weeks(m.run, limit, after=m.day, direction="above")[suppressed]
     weeks = weeks[~np.isnan(weeks)]
     return dict.fromkeys(m.keys, 7 * float(np.mean(weeks)) + SEMEN_SAMPLE_INTERVAL / 2 if weeks.size else math.nan)
