@@ -5,8 +5,8 @@ Each patient parameter varies around the chosen preset by a log-normal factor
 normal amount. The spreads are calibrated so that an untreated healthy cohort's
 2.5th-97.5th percentiles of T, LH, FSH, E2 and sperm fall inside the reference
 ranges of ``clinical_targets.csv`` (``ref_*`` rows; tested), and so that the
-cohort medians reproduce the WHO contraceptive trials (``hand_supp``,
-``hand_rec``). Draws are seeded: the same seed gives the same cohort.
+cohort reproduces the WHO contraceptive trials and their pooled analysis (``hand_supp``,
+``hand_rec``, ``who_supp_6mo``, ``liu_rec``, ``who1990_baseline``). Draws are seeded: the same seed gives the same cohort.
 
 The integration is the one of :func:`hpg.simulate`, compiled and run in parallel over
 patients (:mod:`hpg._compiled`).
@@ -37,7 +37,7 @@ VARIATION: dict[str, tuple[str, float]] = {
     "sertoli_capacity": ("lognormal", 0.20),  # calibrated to ref_inhB
     "germ_reserve": ("lognormal", 0.35),  # calibrated to ref_sperm (lower limit 16 M/mL)
     "germ_support_need": ("lognormal", "germ_support_need_cv"),  # a fitted parameter (who_supp_6mo)
-    "progenitor_renewal": ("lognormal", "progenitor_renewal_cv"),  # assumed (no row sees it; see its source)
+    "progenitor_renewal": ("lognormal", "progenitor_renewal_cv"),  # a fitted parameter (liu_rec, who1990_baseline)
     "bmi": ("normal", 2.0),
     "aromatase": ("lognormal", 0.15),  # calibrated to ref_E2 (8-35 pg/mL)  # assumed: non-obese young men (travison2017 cohort)
     "shbg": ("lognormal", 0.30),  # calibrated to ref_SHBG (18.2-95.1 nmol/L)

@@ -372,8 +372,10 @@ def slow_rates(u, loop, s, continuous, fsh_drug, c, m, A, B):
     fsh = follicle_stimulation(loop, s, fsh_drug, c, m)[1]
     A[4] = eq.sertoli_target(fsh, u, c.sertoli_weight_FSH, c.K_FSH, c.K_ITT, c.K_ITT_permissive) / c.sertoli_tau
     B[4] = 1.0 / c.sertoli_tau
-    k = eq.progenitor_rate(S, Pg, c.progenitor_k0, m.renewal)
-    A[5], B[5] = k * eq.capacity_target(S, c.progenitor_floor, c.progenitor_kappa), k
+    # the progenitor pool relaxes to what support holds (k0) and self-renewal fills the niche (k_R)
+    k_R = eq.self_renewal_rate(S, Pg, m.renewal)
+    A[5] = c.progenitor_k0 * eq.capacity_target(S, c.progenitor_floor, c.progenitor_kappa) + k_R
+    B[5] = c.progenitor_k0 + k_R
     rates = germ_rates(fsh, S, m.germ_K, c)
     A[GERM] = germ_entry(Pg, c, m)
     passage = 0.0
@@ -443,7 +445,8 @@ def untreated(c, m, s):
     s[0], s[1], s[2], s[3] = Hc, P, 0.0, Ly
     S, fsh = 1.0, 1.0
     for _ in range(200):
-        s[4], s[5] = S, eq.capacity_target(S, c.progenitor_floor, c.progenitor_kappa)
+        s[4] = S
+        s[5] = eq.progenitor_steady(S, eq.capacity_target(S, c.progenitor_floor, c.progenitor_kappa), c.progenitor_k0, m.renewal)
         released = germ_steady(germ_entry(s[5], c, m), germ_rates(fsh, S, m.germ_K, c), s)
         fsh_new = follicle_stimulation(loop, s, 0.0, c, m)[1]
         S_new = eq.sertoli_target(fsh_new, u, c.sertoli_weight_FSH, c.K_FSH, c.K_ITT, c.K_ITT_permissive)

@@ -57,7 +57,8 @@ __all__ = [
     "sertoli_target",
     "spermatogonial_loss",
     "germ_cell_loss",
-    "progenitor_rate",
+    "self_renewal_rate",
+    "progenitor_steady",
     "er_alpha_antagonism",
     "aromatase_inhibition",
     "hcg_lh_equivalents",
@@ -286,12 +287,25 @@ def germ_cell_loss(support, loss_max, K):
     return loss_max * (1.0 - hill(support, K, n=4))
 
 
-@equation(r"k_P = k_{P,0} + r\,S\,P_g")
-def progenitor_rate(support, pool, k0, renewal):
-    """Rate (1/day) at which the spermatogonial progenitor pool ``pool`` moves to its target:
-    slow decline without support (``k0``), and regrowth by self-renewal, faster the larger
-    the pool and the stronger the Sertoli support (``renewal``: the man's rate)."""
-    return k0 + renewal * support * pool
+@equation(r"k_R = r\,S\,P_g")
+def self_renewal_rate(support, pool, renewal):
+    r"""Rate (1/day) at which self-renewal refills the spermatogonial niche: faster the
+    stronger the Sertoli support and the more progenitors are left to divide
+    (``renewal``: the man's rate). The pool obeys
+    :math:`\dot P_g = k_{P,0}\,(P_\infty - P_g) + k_R\,(1 - P_g)`: it relaxes slowly
+    (``progenitor_k0``) to the level :math:`P_\infty` that support holds
+    (:func:`capacity_target`), and self-renewal fills it towards the full niche, a logistic
+    growth. The two flows are separate, so the pool is lost slowly and regained fast."""
+    return renewal * support * pool
+
+
+@equation(r"P_g^* = \dfrac{2\,k_{P,0}\,P_\infty}{k_{P,0} - rS + \sqrt{(k_{P,0} - rS)^2 + 4\,rS\,k_{P,0}\,P_\infty}}")
+def progenitor_steady(support, target, k0, renewal):
+    """The progenitor pool at rest under Sertoli support ``support``, where its slow relaxation
+    to ``target`` and its self-renewal (:func:`self_renewal_rate`) balance: the positive root,
+    written so that it holds without self-renewal too (then it is ``target``)."""
+    g = renewal * support
+    return 2.0 * k0 * target / (k0 - g + sqrt((k0 - g) ** 2 + 4.0 * g * k0 * target))
 
 
 @equation(r"V = 1 - w_V + w_V\,M\,s")

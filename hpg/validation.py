@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
+from scipy.special import ndtr
 
 from . import drugs as _drugs
 from . import outputs as _outputs
@@ -48,6 +49,11 @@ PENDING: dict[str, str] = {
                    "published 43%): with FSH suppressed, its spermatogonial loss and depleted progenitors weigh too much",
     "burgues_chh": "the GnRH-deficient man's first sperm come within a month of hCG with FSH (published median 5 months): "
                    "his spermatocytes and spermatids are scarce but not absent, so no full passage is needed",
+    "who1990_baseline": "the men azoospermic after the WHO 1990 trial regain their own baseline months later in the model "
+                        "than the published median of 6.7 months: the progenitor pool can regrow as fast as that only if "
+                        "something other than a slow pool keeps a third of men below 20 million/mL six months after "
+                        "stopping (liu_rec), and within the model that is only a high need for Sertoli support, which "
+                        "would also leave too many men subfertile before treatment",
 }
 #: Men in the report's virtual cohorts (calibration passes fewer through ``evaluate(n=...)``).
 COHORT_SIZE = 1000
@@ -116,6 +122,12 @@ WHO_SUPPRESSION_PHASE_DAYS = 182
 WHO1990_TREATMENT_DAYS = 7 * round((120 + 364) / 7)
 #: Days between semen samples after treatment (liu2006: monthly until recovery).
 SEMEN_SAMPLE_INTERVAL = MONTH
+#: Within-man coefficient of variation of sperm concentration from one semen sample to the next
+#: (keel2006: 45.8% in 65 normal donors, five or more ejaculates each).
+SEMEN_CV = 0.458
+#: Phases of a monthly sampling schedule over which a sampled statistic is averaged (the day
+#: sampling began is not reported, so every phase of the month is taken as equally likely).
+SAMPLING_PHASES = 8
 
 SCENARIOS: dict[str, Scenario] = {
     "untreated": Scenario("daily"),
@@ -330,6 +342,35 @@ def _days_to_sperm_azoospermic(m: Measure) -> dict:
     return dict.fromkeys(m.keys, 7 * float(np.mean(weeks)) + SEMEN_SAMPLE_INTERVAL / 2 if weeks.size else math.nan)
 
 
+def _months_to_own_baseline(m: Measure) -> dict:
+    """WHO 1990 (``who1990``): among the men azoospermic by the end of the suppression phase (as
+    :func:`_days_to_sperm_azoospermic` selects them), the median months from ``day``, the last
+    injection, to the first monthly semen sample at or above the man's own mean baseline
+    concentration, a life-table estimate as the study's.
+
+    A virtual man has no sample-to-sample scatter, so it is added here: a sample scatters
+    log-normally around his true level with the within-man coefficient of variation
+    :data:`SEMEN_CV`, so at true level ``x`` (relative to his baseline mean) it reaches the mean
+    with probability ``Phi((ln x - sigma^2/2) / sigma)``. The share of men still waiting after a
+    number of samples is the mean over men of the product of their misses, averaged over
+    :data:`SAMPLING_PHASES` phases of the monthly schedule; the median is the first day that
+    share is at most one half."""
+    t, sperm = m.run.t, np.atleast_2d(m.run["sperm"])
+    suppressed = _lowest_sperm(m.run, WHO_SUPPRESSION_PHASE_DAYS) < m.model.parameters["azoospermia_limit"]
+    relative = sperm[suppressed] / sperm[suppressed, :1]
+    sigma = math.sqrt(math.log1p(SEMEN_CV**2))
+    days = np.arange(m.day, t[-1] + 1e-9)
+    waiting = np.zeros(days.size)
+    for phase in (np.arange(SAMPLING_PHASES) + 0.5) / SAMPLING_PHASES:
+        sampled = m.day + (np.arange(int((t[-1] - m.day) / SEMEN_SAMPLE_INTERVAL - phase) + 1) + phase) * SEMEN_SAMPLE_INTERVAL
+        x = np.array([np.interp(sampled, t, row) for row in relative])
+        hit = ndtr((np.log(np.maximum(x, 1e-300)) - sigma**2 / 2) / sigma)  # the standard normal's Phi
+        still = np.concatenate([[1.0], np.cumprod(1.0 - hit, axis=1).mean(axis=0)])
+        waiting += still[np.searchsorted(sampled, days, side="right")] / SAMPLING_PHASES
+    half = np.nonzero(waiting <= 0.5)[0]
+    return dict.fromkeys(m.keys, float(days[half[0]] - m.day) / MONTH if half.size else math.inf)
+
+
 def _cohort_median(m: Measure) -> dict:
     """The median man's value of the row's output on ``day`` (a biopsy study's typical man)."""
     i = int(np.searchsorted(m.run.t, m.day))
@@ -417,6 +458,7 @@ STATISTICS = {
     "percent_below": _percent_below,
     "recovery": _recovery,
     "days_to_sperm_azoospermic": _days_to_sperm_azoospermic,
+    "months_to_own_baseline": _months_to_own_baseline,
     "cohort_median": _cohort_median,
     "months_to_sperm": _months_to_sperm,
     "pharmacokinetics": _pharmacokinetics,
