@@ -357,6 +357,8 @@ def _months_to_own_baseline(m: Measure) -> dict:
     share is at most one half."""
     t, sperm = m.run.t, np.atleast_2d(m.run["sperm"])
     suppressed = _lowest_sperm(m.run, WHO_SUPPRESSION_PHASE_DAYS) < m.model.parameters["azoospermia_limit"]
+    if not suppressed.any():
+        return dict.fromkeys(m.keys, math.nan)
     relative = sperm[suppressed] / sperm[suppressed, :1]
     sigma = math.sqrt(math.log1p(SEMEN_CV**2))
     days = np.arange(m.day, t[-1] + 1e-9)

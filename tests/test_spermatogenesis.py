@@ -115,3 +115,25 @@ def test_no_sperm_without_intratesticular_testosterone(regimens):
     res = hpg.simulate(regimens, hpg.Patient(leydig_capacity=0.0), days=150)
     assert res.at(0)["ITT"] < 1e-9 and res.at(0)["FSH"] > 2 * hpg.simulate([], days=1).at(0)["FSH"]
     assert res["sperm"].max() < LIMIT
+
+
+def test_months_to_own_baseline_follows_the_sampling_arithmetic():
+    """who1990_baseline's statistic on men who are azoospermic until ``day`` and fully back the
+    day after: each monthly sample reaches the man's mean with p = Phi(-sigma/2) (sigma from
+    the within-man CV), so half the men are still waiting once the second sample has been taken
+    by enough of the schedule's phases; worked out by hand that is 1 + (q - 1/2) / (q - q^2)
+    months, q = 1 - p."""
+    import math
+    from scipy.special import ndtr
+    from hpg import validation
+
+    t = np.arange(0.0, 700.0)
+    day = 400.0
+    level = np.where((t > 10) & (t <= day), 0.0, 50.0)
+    run = type("Run", (), {"t": t, "__getitem__": lambda self, name: np.vstack([level, level])})()  # two such men
+    measure = validation.Measure(run, {}, day, [""], None, validation.Model())
+    got = validation.STATISTICS["months_to_own_baseline"](measure)[""]
+    sigma = math.sqrt(math.log1p(validation.SEMEN_CV**2))
+    q = 1 - float(ndtr(-sigma / 2))
+    expected = 1 + (q - 0.5) / (q - q * q)
+    assert abs(got - expected) < 1.5 / validation.MONTH, (got, expected)  # within the daily grid
