@@ -88,8 +88,9 @@ GROUPS: dict[str, FitGroup] = {
          "who1990_baseline"),
         note="the last five are proposed rows (hpg/data/proposed_targets.csv): the sperm output one gonadotropin keeps, "
              "the progenitors left after five months, and the months to a man's own baseline after a year and more; "
-             "bremner_hcg, a pending row the model cannot meet together with matsumoto_hcg, is fitted without the wall "
-             "of scripts/calibrate.py, so that it pulls without pushing the rows the model can meet out of their tolerance",
+             "the pending rows among them (bremner_hcg, who1990_baseline: hpg.validation.PENDING) are fitted without the "
+             "wall of scripts/calibrate.py, so that they pull without pushing the rows the model can meet out of their "
+             "tolerance",
     ),
     "tamoxifen": FitGroup(
         "tamoxifen",

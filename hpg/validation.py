@@ -312,6 +312,12 @@ def _lowest_sperm(result, day: float) -> np.ndarray:
     return np.atleast_2d(result["sperm"])[:, result.t <= day].min(axis=1)
 
 
+def _azoospermic_by_suppression_phase(m: Measure) -> np.ndarray:
+    """Per patient, whether he fell below the model's detection limit on some day of the WHO
+    trials' 6-month suppression phase (the men who went on to their efficacy phase)."""
+    return _lowest_sperm(m.run, WHO_SUPPRESSION_PHASE_DAYS) < m.model.parameters["azoospermia_limit"]
+
+
 def _percent_below(m: Measure) -> dict:
     """Shares of a cohort whose sperm fell below each threshold at some day up to ``day``, as
     the WHO trials counted them (life-table rates: "azoospermic by 6 months"); "azoospermia"
@@ -335,16 +341,15 @@ def _days_to_sperm_azoospermic(m: Measure) -> dict:
     ``day`` to the first semen sample with sperm. That is the first day their sperm reach the
     limit (:func:`crossing_weeks`) plus half the interval between samples: whatever the day
     sampling began, the wait for the next sample is spread evenly over one interval."""
-    limit = m.model.parameters["azoospermia_limit"]
-    suppressed = _lowest_sperm(m.run, WHO_SUPPRESSION_PHASE_DAYS) < limit
-    weeks = crossing_weeks(m.run, limit, after=m.day, direction="above")[suppressed]
+    suppressed = _azoospermic_by_suppression_phase(m)
+    weeks = crossing_weeks(m.run, m.model.parameters["azoospermia_limit"], after=m.day, direction="above")[suppressed]
     weeks = weeks[~np.isnan(weeks)]
     return dict.fromkeys(m.keys, 7 * float(np.mean(weeks)) + SEMEN_SAMPLE_INTERVAL / 2 if weeks.size else math.nan)
 
 
 def _months_to_own_baseline(m: Measure) -> dict:
-    """WHO 1990 (``who1990``): among the men azoospermic by the end of the suppression phase (as
-    :func:`_days_to_sperm_azoospermic` selects them), the median months from ``day``, the last
+    """WHO 1990 (``who1990``): among the men azoospermic by the end of the suppression phase
+    (:func:`_azoospermic_by_suppression_phase`), the median months from ``day``, the last
     injection, to the first monthly semen sample at or above the man's own mean baseline
     concentration, a life-table estimate as the study's.
 
@@ -356,7 +361,7 @@ def _months_to_own_baseline(m: Measure) -> dict:
     :data:`SAMPLING_PHASES` phases of the monthly schedule; the median is the first day that
     share is at most one half."""
     t, sperm = m.run.t, np.atleast_2d(m.run["sperm"])
-    suppressed = _lowest_sperm(m.run, WHO_SUPPRESSION_PHASE_DAYS) < m.model.parameters["azoospermia_limit"]
+    suppressed = _azoospermic_by_suppression_phase(m)
     if not suppressed.any():
         return dict.fromkeys(m.keys, math.nan)
     relative = sperm[suppressed] / sperm[suppressed, :1]
