@@ -25,6 +25,10 @@ X1..X30     germ cells on their way to sperm, in three phases: differentiating
             spermatogonia (X1..X6, FSH-dependent survival), spermatocytes
             (X7..X18) and spermatids (X19..X30), both kept by Sertoli support
 Ep          sperm in the epididymis (what an ejaculate samples)
+Sm          mature share of the Sertoli cells: only mature Sertoli cells carry
+            germ cells into meiosis and into spermiogenesis; intratesticular
+            testosterone matures them within months, and a year without it lets
+            a share revert
 ==========  ===============================================================
 
 Germ cells advance at a fixed pace (the cycle of the seminiferous epithelium does not
@@ -55,14 +59,15 @@ from . import outputs as _outputs
 from .parameters import DEFAULT, Parameters
 from .parameters import check as _check_parameters
 
-__all__ = ["Constants", "Man", "Loop", "STATES", "constants", "man", "exposures", "fast_loop", "solve", "slow_rates",
+__all__ = ["Constants", "Man", "Loop", "STATES", "MATURITY", "sertoli_maturity", "constants", "man", "exposures", "fast_loop", "solve", "slow_rates",
            "clinical_outputs", "untreated", "integrate", "schedule", "run", "run_scenario", "drug_effects"]
 
 #: Germ-cell compartments of each phase (structural; hpg/parameters.py lists them).
 SPERMATOGONIA, SPERMATOCYTES, SPERMATIDS = 6, 12, 12
 STAGES = SPERMATOGONIA + SPERMATOCYTES + SPERMATIDS
 GERM = 6  # index of the first germ-cell compartment in STATES
-STATES = ("Hc", "P", "Rd", "Ly", "S", "Pg", *(f"X{k + 1}" for k in range(STAGES)), "Ep")
+STATES = ("Hc", "P", "Rd", "Ly", "S", "Pg", *(f"X{k + 1}" for k in range(STAGES)), "Ep", "Sm")
+MATURITY = GERM + STAGES + 1  # index of the mature share of Sertoli cells in STATES
 #: Drug exposure at one time, the columns of :func:`exposures`.
 EXPOSURE = ("T_exo", "antagonist", "inhibition", "hcg", "gonadorelin", "continuous", "fsh")
 
@@ -119,6 +124,9 @@ class Constants(NamedTuple):
     progenitor_kappa: float
     progenitor_k0: float
     progenitor_renewal: float
+    sertoli_maturation_max: float
+    sertoli_reversion_max: float
+    K_ITT_maturation: float
     inhibin_germ_share: float
     testis_germ_share: float
     E2_residual: float
@@ -185,7 +193,7 @@ def constants(parameters: Parameters = DEFAULT) -> Constants:
     c = Constants(**values, germ_mass_ref=1.0, germ_meiotic_ref=1.0, germ_late_ref=1.0, germ_epididymis_ref=1.0)
     # The healthy man's germ cells: FSH, ITT and progenitors at 1, his threshold the median.
     s = [0.0] * len(STATES)
-    released = germ_steady(SPERMATOGONIA / c.spermatogonia_days, germ_rates(1.0, 1.0, c.K_support_germ, c), s)
+    released = germ_steady(SPERMATOGONIA / c.spermatogonia_days, germ_rates(1.0, 1.0, c.K_support_germ, c), sertoli_maturity(1.0, c), s)
     return c._replace(
         germ_mass_ref=germ_mean(s, 0, STAGES),
         germ_meiotic_ref=germ_mean(s, SPERMATOGONIA, SPERMATOCYTES),
@@ -321,15 +329,27 @@ def germ_entry(progenitors, c, m):
     return m.germ * m.sertoli * progenitors * SPERMATOGONIA / c.spermatogonia_days
 
 
-def germ_steady(entry, rates, s):
+def germ_steady(entry, rates, maturity, s):
     """Fill the germ-cell compartments of ``s`` at steady state for ``entry`` cells a day
-    entering the first; returns the cells a day released into the epididymis."""
+    entering the first, a share ``maturity`` of them carried into meiosis and again into
+    spermiogenesis (the mature share of Sertoli cells); returns the cells a day released into
+    the epididymis."""
     flux = entry
     for k in range(STAGES):
+        if k == SPERMATOGONIA or k == SPERMATOGONIA + SPERMATOCYTES:
+            flux *= maturity
         passage, leaving = _phase(k, rates)
         s[GERM + k] = flux / leaving
         flux = s[GERM + k] * passage
     return flux
+
+
+def sertoli_maturity(u, c):
+    """The mature share of Sertoli cells at rest under intratesticular testosterone ``u``,
+    where maturation (:func:`hpg.equations.sertoli_maturation_rate`) and reversion
+    (:func:`hpg.equations.sertoli_reversion_rate`) balance."""
+    k_M = eq.sertoli_maturation_rate(u, c.sertoli_maturation_max, c.K_ITT_maturation)
+    return k_M / (k_M + eq.sertoli_reversion_rate(u, c.sertoli_reversion_max, c.K_ITT_maturation))
 
 
 def germ_mean(s, first, count):
@@ -382,9 +402,14 @@ def slow_rates(u, loop, s, continuous, fsh_drug, c, m, A, B):
     for k in range(STAGES):
         if k > 0:
             A[GERM + k] = s[GERM + k - 1] * passage
+        if k == SPERMATOGONIA or k == SPERMATOGONIA + SPERMATOCYTES:
+            A[GERM + k] *= s[MATURITY]  # only mature Sertoli cells carry germ cells into meiosis and spermiogenesis
         passage, B[GERM + k] = _phase(k, rates)
     A[GERM + STAGES] = s[GERM + STAGES - 1] * passage
     B[GERM + STAGES] = 1.0 / c.epididymis_days
+    k_M = eq.sertoli_maturation_rate(u, c.sertoli_maturation_max, c.K_ITT_maturation)
+    A[MATURITY] = k_M
+    B[MATURITY] = k_M + eq.sertoli_reversion_rate(u, c.sertoli_reversion_max, c.K_ITT_maturation)
 
 
 def clinical_outputs(u, loop, s, fsh_drug, c, m, out):
@@ -409,6 +434,7 @@ def clinical_outputs(u, loop, s, fsh_drug, c, m, out):
     out[16] = s[5]
     out[17] = spermatocytes(s, c)
     out[18] = late_germ_cells(s, c)
+    out[19] = s[MATURITY]
 
 
 # --------------------------------------------------------------------------- steady state
@@ -443,11 +469,12 @@ def untreated(c, m, s):
     u = 0.5 * (low + high)
     Hc, P, Ly, loop = _capacities(u, c, m)
     s[0], s[1], s[2], s[3] = Hc, P, 0.0, Ly
+    s[MATURITY] = sertoli_maturity(u, c)
     S, fsh = 1.0, 1.0
     for _ in range(200):
         s[4] = S
         s[5] = eq.progenitor_steady(S, eq.capacity_target(S, c.progenitor_floor, c.progenitor_kappa), c.progenitor_k0, m.renewal)
-        released = germ_steady(germ_entry(s[5], c, m), germ_rates(fsh, S, m.germ_K, c), s)
+        released = germ_steady(germ_entry(s[5], c, m), germ_rates(fsh, S, m.germ_K, c), s[MATURITY], s)
         fsh_new = follicle_stimulation(loop, s, 0.0, c, m)[1]
         S_new = eq.sertoli_target(fsh_new, u, c.sertoli_weight_FSH, c.K_FSH, c.K_ITT, c.K_ITT_permissive)
         done = abs(S_new - S) + abs(fsh_new - fsh) < 1e-13

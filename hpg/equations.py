@@ -59,6 +59,8 @@ __all__ = [
     "germ_cell_loss",
     "self_renewal_rate",
     "progenitor_steady",
+    "sertoli_maturation_rate",
+    "sertoli_reversion_rate",
     "er_alpha_antagonism",
     "aromatase_inhibition",
     "hcg_lh_equivalents",
@@ -306,6 +308,23 @@ def progenitor_steady(support, target, k0, renewal):
     written so that it holds without self-renewal too (then it is ``target``)."""
     g = renewal * support
     return 2.0 * k0 * target / (k0 - g + sqrt((k0 - g) ** 2 + 4.0 * g * k0 * target))
+
+
+@equation(r"k_{M} = k_{M,\max}\,\mathrm{hill}(u;K_M,2)")
+def sertoli_maturation_rate(itt, rate_max, K):
+    r"""Rate (1/day) at which immature Sertoli cells mature, driven by intratesticular
+    testosterone through their androgen receptors (``itt`` relative). The mature share
+    :math:`M` obeys :math:`\dot M = k_M (1 - M) - k_D M` (:func:`sertoli_reversion_rate`);
+    only mature Sertoli cells carry germ cells into meiosis and through spermiogenesis."""
+    return rate_max * hill(itt, K, n=2)
+
+
+@equation(r"k_{D} = k_{D,\max}\,\bigl(1-\mathrm{hill}(u;K_M,2)\bigr)")
+def sertoli_reversion_rate(itt, rate_max, K):
+    """Rate (1/day) at which mature Sertoli cells fall back to an immature state when the
+    androgen that keeps them mature is missing: slow, so that it takes a year of deep
+    suppression to undo a share of maturation."""
+    return rate_max * (1.0 - hill(itt, K, n=2))
 
 
 @equation(r"V = 1 - w_V + w_V\,M\,s")

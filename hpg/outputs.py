@@ -64,6 +64,7 @@ REGISTRY: dict[str, Output] = {
         _o("progenitors", "relative", "spermatogonial progenitors"),
         _o("spermatocytes", "relative", "spermatocytes"),
         _o("spermatids", "relative", "spermatids"),
+        _o("sertoli_maturity", "fraction", "mature share of Sertoli cells"),
         # drug levels (hpg.drugs species)
         _o("exogenous_T", "ng/dL", "testosterone from the drug", *_STEROID_T),
         _o("enclomiphene", "ng/mL", "enclomiphene"),
@@ -83,7 +84,8 @@ REGISTRY: dict[str, Output] = {
 
 #: What hpg.simulate reports, in order: the physiology, then every drug level.
 PHYSIOLOGY = ("T", "free_T", "SHBG", "E2", "LH", "FSH", "ITT", "inhibin_B", "sperm", "testis_volume", "GnRH",
-              "hypothalamic_capacity", "pituitary_capacity", "leydig_capacity", "desensitisation", "sertoli_support", "progenitors", "spermatocytes", "spermatids")
+              "hypothalamic_capacity", "pituitary_capacity", "leydig_capacity", "desensitisation", "sertoli_support", "progenitors", "spermatocytes", "spermatids",
+              "sertoli_maturity")
 DRUG_LEVELS = ("exogenous_T", "enclomiphene", "zuclomiphene", "tamoxifen", "N_desmethyltamoxifen", "anastrozole", "hcg", "gonadorelin",
                "follitropin")
 DAILY = PHYSIOLOGY + DRUG_LEVELS

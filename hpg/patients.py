@@ -144,8 +144,8 @@ PRESETS: dict[str, dict] = {
         "parameters": {"sertoli_capacity": 0.3},
         "why": "Congenital GnRH deficiency: the pulse generator is nearly silent, so LH, FSH and "
         "testosterone are very low and the man is azoospermic; the testes never went through puberty "
-        "(few mature Sertoli cells: sertoli_capacity 0.3, assumed from testes of about 1.5-5 mL against "
-        "18 mL), but the pituitary and testes respond to gonadorelin pulses or to hCG with FSH, and sperm "
+        "(few Sertoli cells: sertoli_capacity 0.3, assumed from testes of about 1.5-5 mL against "
+        "18 mL; and, with intratesticular testosterone near 1% of normal, most of them immature, amh1999), but the pituitary and testes respond to gonadorelin pulses or to hCG with FSH, and sperm "
         "appear only after months (liu2009).",
         "baseline": {"LH": 0.4},
         "study": "boehm2015 (congenital hypogonadotropic hypogonadism: LH typically below 1 IU/L, testosterone below 100 ng/dL)",

@@ -22,7 +22,7 @@ What the document holds:
 * every parameter of :mod:`hpg.parameters` that the equations read, and the man's own
   parameters (``patient_*``), with value, unit (as an SBML unit where one exists, and
   always in the notes) and source;
-* the slow states of :data:`hpg.daily.STATES` (37) as rate rules ``dx/dt = A - B x``;
+* the slow states of :data:`hpg.daily.STATES` (38) as rate rules ``dx/dt = A - B x``;
 * the fast loop, which the daily model solves exactly at every step, as a fast
   relaxation: the Leydig output ``u`` becomes a state with
   ``du/dt = (u_next(u) - u) / tau_fast`` (:data:`TAU_FAST`);
@@ -420,7 +420,7 @@ _LOOP_UNITS = {"T": "ng/dL", "free_T": "nmol/L"}
 _STATE_MEANINGS = {
     "Hc": "hypothalamic capacity", "P": "pituitary (gonadotrope) capacity", "Rd": "share of GnRH receptors desensitised",
     "Ly": "Leydig-cell capacity", "S": "Sertoli support of spermatogenesis", "Pg": "spermatogonial progenitor pool (relative)",
-    "Ep": "sperm in the epididymis (relative)",
+    "Ep": "sperm in the epididymis (relative)", "Sm": "mature share of the Sertoli cells",
     **{f"X{k + 1}": f"germ cells in compartment {k + 1} of {_daily.STAGES} (relative; "
        f"{'spermatogonia' if k < _daily.SPERMATOGONIA else 'spermatocytes' if k < _daily.SPERMATOGONIA + _daily.SPERMATOCYTES else 'spermatids'})"
        for k in range(_daily.STAGES)},

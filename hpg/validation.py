@@ -47,8 +47,10 @@ PULSE_LEVEL = ("ref_pulse", "pk_LH", "pk_FSH", "pk_gonadorelin")
 PENDING: dict[str, str] = {
     "bremner_hcg": "hCG added to testosterone keeps too little sperm output in the model (about 16% of baseline, "
                    "published 43%): with FSH suppressed, its spermatogonial loss and depleted progenitors weigh too much",
-    "burgues_chh": "the GnRH-deficient man's first sperm come within a month of hCG with FSH (published median 5 months): "
-                   "his spermatocytes and spermatids are scarce but not absent, so no full passage is needed",
+    "burgues_chh": "the GnRH-deficient man's first sperm come after about 7 weeks of hCG with FSH (published median 5 "
+                   "months): his immature Sertoli cells now hold germ cells before meiosis, but they mature within weeks "
+                   "(amh1999), the germ-cell chain lets its earliest cells through in less than the mean passage, and the "
+                   "model keeps his number of Sertoli cells fixed where treated men's testes grow about threefold (burgues1997)",
     "who1990_baseline": "the men azoospermic after the WHO 1990 trial regain their own baseline months later in the model "
                         "than the published median of 6.7 months: the progenitor pool can regrow as fast as that only if "
                         "something other than a slow pool keeps a third of men below 20 million/mL six months after "

@@ -291,7 +291,7 @@ def test_the_calibration_writes_a_data_file_not_source(tmp_path):
 
 def test_a_cohort_states_its_memory_and_refuses_one_over_budget():
     assert hpg.cohorts.memory(1000, 730) < 300 * 2**20
-    with pytest.raises(ValueError, match=r"n=100000 men over days=730 needs about 20\.\d GiB"):
+    with pytest.raises(ValueError, match=r"n=100000 men over days=730 needs about 21\.\d GiB"):
         hpg.cohort([], n=100000, days=730)
 
 

@@ -37,7 +37,7 @@ def restarted_without_germ_cells(regimens, days: float):
     m = daily.man(hpg.Patient().values(), c)
     s = [0.0] * len(daily.STATES)
     u = daily.untreated(c, m, s)
-    for k in range(daily.GERM + daily.SPERMATOGONIA, len(daily.STATES)):
+    for k in range(daily.GERM + daily.SPERMATOGONIA, daily.GERM + daily.STAGES + 1):
         s[k] = 0.0
     regimens = hpg.checks.check_regimens(regimens)
     _, steps, at, before, _, t = daily.schedule(regimens, days, 2)
@@ -86,6 +86,34 @@ def test_the_gnrh_deficient_man_is_azoospermic_until_treated():
     assert untreated["sperm"] < LIMIT and untreated["LH"] < 1.0
     treated = hpg.simulate(hpg.validation.SCENARIOS["burgues"].regimens, "gnrh_deficient", days=365)
     assert treated.at(365)["sperm"] > 20 * LIMIT
+
+
+def immature_share(res, day: float) -> float:
+    return 1.0 - res.at(day)["sertoli_maturity"]
+
+
+def test_sertoli_cells_mature_on_hcg_as_amh_falls():
+    """amh1999: in men with hypogonadotropic hypogonadism, hCG 1,500 IU twice a week lowered serum
+    AMH (a product of immature Sertoli cells) from 314 to 56 pmol/L in 3 months and to 17 in 6,
+    against 20 in normal men: the immature share fell to about (56 - 20) / (314 - 20) = 0.12 of
+    its start, then to adult levels. The untreated congenitally deficient man is mostly immature."""
+    res = hpg.simulate([R("hcg", 1500, every=3.5)], "gnrh_deficient", days=183)
+    assert immature_share(res, 0) > 0.8
+    assert immature_share(res, 91) / immature_share(res, 0) == pytest.approx((56 - 20) / (314 - 20), rel=0.35)
+    assert immature_share(res, 183) < 0.05
+    assert hpg.simulate([], days=1).at(0)["sertoli_maturity"] > 0.99  # the healthy adult is mature
+
+
+def test_a_year_without_intratesticular_testosterone_lets_a_share_of_sertoli_cells_revert():
+    """amh1999: a year of GnRH-agonist castration raised serum AMH from 11 to 49 pmol/L, against 292
+    in untreated congenital deficiency, a share of about 0.13 back in the immature state. A year of
+    testosterone enanthate, which suppresses ITT as deeply, does the same in the model, and the
+    share matures again within months of stopping."""
+    stop = YEAR
+    res = hpg.simulate(R("testosterone_enanthate", 200, every=7, start=0, stop=stop), days=stop + 180)
+    reverted = immature_share(res, stop) - immature_share(res, 0)
+    assert reverted == pytest.approx((49 - 11.4) / (292 - 11.4), rel=0.4)
+    assert immature_share(res, stop + 180) < 0.2 * reverted + immature_share(res, 0)
 
 
 def test_follitropin_raises_serum_fsh_in_proportion_to_dose():
