@@ -52,8 +52,9 @@ PENDING: dict[str, str] = {
                    "(amh1999), the germ-cell chain lets its earliest cells through in less than the mean passage, and the "
                    "model keeps his number of Sertoli cells fixed where treated men's testes grow about threefold (burgues1997)",
     "burgues_volume": "the GnRH-deficient man's testes grow by about a sixth on hCG with FSH, where treated men's nearly "
-                      "tripled: the model fixes his number of Sertoli cells (sertoli_capacity 0.3), which in an immature "
-                      "testis FSH would still expand",
+                      "tripled: the model fixes his number of Sertoli cells (sertoli_capacity 0.3), which FSH can still "
+                      "expand in an immature testis, and it counts 30% of every testis as tissue that does not change "
+                      "(testis_germ_share), so his 5.5 mL untreated testis could not triple even with a full complement",
     "who1990_baseline": "the men azoospermic after the WHO 1990 trial regain their own baseline months later in the model "
                         "than the published median of 6.7 months: the progenitor pool can regrow as fast as that only if "
                         "something other than a slow pool keeps a third of men below 20 million/mL six months after "
