@@ -314,7 +314,7 @@ def progenitor_steady(support, target, k0, renewal):
 def sertoli_maturation_rate(itt, rate_max, K):
     r"""Rate (1/day) at which immature Sertoli cells mature, driven by intratesticular
     testosterone through their androgen receptors (``itt`` relative). The mature share
-    :math:`M` obeys :math:`\dot M = k_M (1 - M) - k_D M` (:func:`sertoli_reversion_rate`);
+    :math:`S_m` obeys :math:`\dot S_m = k_M (1 - S_m) - k_D S_m` (:func:`sertoli_reversion_rate`);
     only mature Sertoli cells carry germ cells into meiosis and through spermiogenesis."""
     return rate_max * hill(itt, K, n=2)
 
