@@ -73,8 +73,12 @@ class PageVisit:
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
         # Generous waits: the other test worker may be running notebooks or JupyterLab at the same
         # time on this two-core machine, and a page with explorers loads a few MB of widget state.
-        self.page.goto(url, wait_until="load", timeout=LOAD_TIMEOUT_MS)
-        self.page.wait_for_load_state("networkidle", timeout=LOAD_TIMEOUT_MS)
+        try:
+            self.page.goto(url, wait_until="load", timeout=LOAD_TIMEOUT_MS)
+            self.page.wait_for_load_state("networkidle", timeout=LOAD_TIMEOUT_MS)
+        except Exception:
+            self.context.close()
+            raise
 
     def _route(self, route):
         url = route.request.url
@@ -95,9 +99,18 @@ class PageVisit:
 @pytest.fixture(scope="module")
 def visits(browser, server):
     """Visit every page of the table of contents once; tests read the records."""
+    from playwright.sync_api import TimeoutError as PageTimeout
+
     records = {}
     for name in toc_docnames():
-        records[name] = PageVisit(browser, f"{server}/{name}.html")
+        url = f"{server}/{name}.html"
+        try:
+            records[name] = PageVisit(browser, url)
+        except PageTimeout:
+            # Once, in a full run on this two-core machine, the first page never went quiet within
+            # two minutes and every page test of the module errored; the same page then loaded in
+            # seconds. A page gets one more try; one that times out twice still fails the module.
+            records[name] = PageVisit(browser, url)
     yield records
     for visit in records.values():
         visit.close()
