@@ -86,7 +86,7 @@ def _kernels():
     def _sqrt(x):  # the processor's square root rather than a general power
         return lambda x: math.sqrt(x)
 
-    for name in ("fast_loop", "solve", "germ_rates", "_phase", "germ_entry", "germ_steady", "sertoli_maturity", "germ_mean", "late_germ_cells",
+    for name in ("fast_loop", "solve", "germ_rates", "_phase", "germ_entry", "germ_steady", "_needs_mature_sertoli", "maturation_rates", "sertoli_maturity", "germ_mean", "late_germ_cells",
                  "spermatocytes", "follicle_stimulation",
                  "slow_rates", "clinical_outputs", "_capacities", "untreated", "integrate"):
         register_jitable(getattr(daily, name))

@@ -336,7 +336,7 @@ def germ_steady(entry, rates, maturity, s):
     the epididymis."""
     flux = entry
     for k in range(STAGES):
-        if k == SPERMATOGONIA or k == SPERMATOGONIA + SPERMATOCYTES:
+        if _needs_mature_sertoli(k):
             flux *= maturity
         passage, leaving = _phase(k, rates)
         s[GERM + k] = flux / leaving
@@ -344,12 +344,25 @@ def germ_steady(entry, rates, maturity, s):
     return flux
 
 
+def _needs_mature_sertoli(k):
+    """Whether germ-cell compartment ``k`` (0-based) is the first of meiosis or of spermiogenesis,
+    which only mature Sertoli cells carry germ cells into."""
+    return k == SPERMATOGONIA or k == SPERMATOGONIA + SPERMATOCYTES
+
+
+def maturation_rates(u, c):
+    """``(A, B)`` of the mature share of Sertoli cells under intratesticular testosterone ``u``:
+    maturation (:func:`hpg.equations.sertoli_maturation_rate`) feeds it, and maturation plus
+    reversion (:func:`hpg.equations.sertoli_reversion_rate`) set its rate."""
+    k_M = eq.sertoli_maturation_rate(u, c.sertoli_maturation_max, c.K_ITT_maturation)
+    return k_M, k_M + eq.sertoli_reversion_rate(u, c.sertoli_reversion_max, c.K_ITT_maturation)
+
+
 def sertoli_maturity(u, c):
     """The mature share of Sertoli cells at rest under intratesticular testosterone ``u``,
-    where maturation (:func:`hpg.equations.sertoli_maturation_rate`) and reversion
-    (:func:`hpg.equations.sertoli_reversion_rate`) balance."""
-    k_M = eq.sertoli_maturation_rate(u, c.sertoli_maturation_max, c.K_ITT_maturation)
-    return k_M / (k_M + eq.sertoli_reversion_rate(u, c.sertoli_reversion_max, c.K_ITT_maturation))
+    where maturation and reversion balance (``A / B`` of :func:`maturation_rates`)."""
+    A, B = maturation_rates(u, c)
+    return A / B
 
 
 def germ_mean(s, first, count):
@@ -402,14 +415,12 @@ def slow_rates(u, loop, s, continuous, fsh_drug, c, m, A, B):
     for k in range(STAGES):
         if k > 0:
             A[GERM + k] = s[GERM + k - 1] * passage
-        if k == SPERMATOGONIA or k == SPERMATOGONIA + SPERMATOCYTES:
-            A[GERM + k] *= s[MATURITY]  # only mature Sertoli cells carry germ cells into meiosis and spermiogenesis
+        if _needs_mature_sertoli(k):
+            A[GERM + k] *= s[MATURITY]
         passage, B[GERM + k] = _phase(k, rates)
     A[GERM + STAGES] = s[GERM + STAGES - 1] * passage
     B[GERM + STAGES] = 1.0 / c.epididymis_days
-    k_M = eq.sertoli_maturation_rate(u, c.sertoli_maturation_max, c.K_ITT_maturation)
-    A[MATURITY] = k_M
-    B[MATURITY] = k_M + eq.sertoli_reversion_rate(u, c.sertoli_reversion_max, c.K_ITT_maturation)
+    A[MATURITY], B[MATURITY] = maturation_rates(u, c)
 
 
 def clinical_outputs(u, loop, s, fsh_drug, c, m, out):
