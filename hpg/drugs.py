@@ -326,11 +326,12 @@ _register(
         "testosterone_enanthate",
         ENANTHATE_T_FRACTION,
         "enanthate",
-        ("testoviron_pi", "coviello2005", "handelsman2005"),
-        "250 mg once (testoviron_pi); 200 mg weekly (coviello2005, who1990)",
+        ("testoviron_pi", "coviello2005", "handelsman2005", "matsumoto1990"),
+        "250 mg once (testoviron_pi); 200 mg weekly (coviello2005, who1990); 25-300 mg weekly (matsumoto1990)",
         (
             Study("Coviello 2005", "coviello2005", 200.0, 7.0),
             Study("the WHO 1990 contraceptive trial", "who1990", 200.0, 7.0),
+            Study("Matsumoto 1990", "matsumoto1990", (25.0, 300.0), 7.0),
             Study("the Testoviron Depot label", "testoviron_pi", 250.0),
         ),
     )

@@ -164,11 +164,15 @@ def er_alpha_signal(e, antagonist):
 
 
 # --------------------------------------------------------------------------- hypothalamus
-@equation(r"a_T = \mathrm{brake}(fT/fT_0;\kappa_T,2)")
+@equation(r"a_T = \mathrm{brake}(fT/fT_0;\kappa_T,4)")
 def androgen_brake(free_T_rel, kappa_T):
     """The androgen-receptor brake on the GnRH pulse generator (free T relative to the
-    healthy man's)."""
-    return brake(free_T_rel, kappa_T, n=2)
+    healthy man's). Steep above baseline: a weekly dose of testosterone enanthate that only
+    halves LH and FSH (50 mg) and one that suppresses them by about 90% even just before the
+    next injection (100 mg) raise serum testosterone by less than twofold (matsumoto1990,
+    amory2001); below baseline it is nearly flat, so the estrogen brake sets the response
+    to SERMs and aromatase inhibitors."""
+    return brake(free_T_rel, kappa_T, n=4)
 
 
 @equation(r"a_E = \mathrm{brake}(y;\kappa_E,2)")

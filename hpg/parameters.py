@@ -68,8 +68,8 @@ _MODEL = [
     _p("K_albumin", 3.6e4, "L/mol", "association constant of testosterone for albumin", "vermeulen1999"),
     _p("albumin_molar_mass", 66500.0, "g/mol", "molar mass of albumin", "vermeulen1999"),
     # --- Hypothalamus: feedback on the GnRH pulse generator ---
-    _p("kappa_T", FITTED, "1", "androgen-receptor brake on GnRH at baseline (higher: more of the output is braked)", "calibrated to cov_TE_LH"),
-    _p("n_T", 2.0, "1", "steepness of the androgen brake on GnRH", "structural (written into hpg/equations.py)"),
+    _p("kappa_T", FITTED, "1", "androgen-receptor brake on GnRH at baseline (higher: more of the output is braked)", "calibrated to cov_TE_LH, matsumoto_ed50 and amory_trough"),
+    _p("n_T", 4.0, "1", "steepness of the androgen brake on GnRH", "structural (written into hpg/equations.py); chosen for the dose-response of matsumoto1990 and amory2001 (rows matsumoto_ed50, amory_trough, amory_azoospermia): with 2, no value of kappa_T lets 100 mg of testosterone enanthate a week suppress trough LH and FSH by 86-97%"),
     _p("kappa_E", FITTED, "1", "estrogen-receptor brake on GnRH at baseline", "calibrated to helo_clo_LH"),
     _p("n_E", 2.0, "1", "steepness of the estrogen brake", "structural (written into hpg/equations.py)"),
     _p("kappa_PE", 0.3, "1", "estradiol brake on LH at the pituitary (hayes2000: a minor, pituitary share)", "assumed"),
@@ -82,7 +82,7 @@ _MODEL = [
     # --- Leydig cells ---
     _p("K_Leydig", FITTED, "1", "LH-receptor stimulus (relative to baseline LH) at which the LH-driven part of Leydig output is half its maximum", "calibrated to helo_clo_T, leder_ana and cov_hcg*"),
     _p("m_Leydig", 2.0, "1", "steepness of Leydig output in LH or hCG", "structural (written into hpg/equations.py)"),
-    _p("leydig_basal", FITTED, "1", "share of baseline Leydig output that needs no LH (ITT left under full suppression)", "calibrated to cov_TE_ITT"),
+    _p("leydig_basal", FITTED, "1", "share of baseline Leydig output that needs no LH (ITT left under full suppression)", "calibrated to cov_TE_ITT (held at its value of the earlier joint fit when the hormone group was refitted for n_T = 4: fitted again it rose to 0.088 with cov_TE_ITT no closer, and the extra ITT left under testosterone pushed the share of men recovered six months after stopping (liu2006) out of its tolerance)"),
     # --- Slow capacities (use it or lose it) ---
     _p("capacity_floor", 0.1, "1", "capacity left after indefinite suppression", "assumed"),
     _p("capacity_kappa", 0.5, "1", "hypothalamic and pituitary capacity: activity at which the target is half way to its maximum of 1.5", "assumed"),
@@ -92,7 +92,7 @@ _MODEL = [
     _p("pituitary_k0", 1 / 90, "1/day", "adaptation rate of pituitary capacity without activity", "assumed (gonadotropins recover over 3-6 months after long suppression)"),
     _p("pituitary_k1", 1 / 30, "1/day", "extra adaptation rate per unit GnRH", "assumed (gonadotropins recover over 3-6 months after long suppression)"),
     _p("leydig_k0", FITTED, "1/day", "adaptation rate of Leydig capacity without LH", "calibrated to the hormone rows (cov_hcg*, helo_clo_T, leder_ana), where the fit rests on its lower bound of 1/365 per day: in effect the assumption that Leydig capacity atrophies over about a year without LH"),
-    _p("leydig_k1", FITTED, "1/day", "extra adaptation rate per unit LH-receptor stimulus", "calibrated to cov_hcg*, helo_clo_T, leder_ana"),
+    _p("leydig_k1", FITTED, "1/day", "extra adaptation rate per unit LH-receptor stimulus", "calibrated to cov_hcg*, helo_clo_T, leder_ana (the fitted value also gives the slow rise of testosterone on hCG 1,500 IU twice weekly in men with hypogonadotropic hypogonadism, amh1999: 16 nmol/L at 3 months and 21-25 at 6, between doses, against the published 11 and 19)"),
     # --- Sertoli cells and spermatogenesis ---
     _p("sertoli_weight_FSH", FITTED, "1", "share of Sertoli support that FSH provides (the rest: ITT)", "calibrated to matsumoto_fsh, matsumoto_hcg and bremner_hcg (either gonadotropin alone restores only part of sperm output: bremner1981, matsumoto1983, matsumoto1986)"),
     _p("K_FSH", 0.5, "1", "relative FSH giving half of its support", "assumed"),
@@ -115,7 +115,7 @@ _MODEL = [
     _p("progenitor_kappa", 0.5, "1", "Sertoli support at which the progenitor target is half way to its maximum", "assumed (as capacity_kappa)"),
     _p("progenitor_k0", FITTED, "1/day", "rate of decline of the progenitor pool without support", "calibrated to zhengwei_progenitors (type A spermatogonia still near normal after 5 months) and liu_rec (slower recovery after longer treatment)"),
     _p("progenitor_renewal", FITTED, "1/day", "self-renewal rate of the progenitor pool per unit pool and Sertoli support, for the typical man (k_R = r S P_g)", "calibrated to who1990_baseline, liu_rec and hand_rec"),
-    _p("sertoli_maturation_max", 0.023, "1/day", "rate at which immature Sertoli cells mature when intratesticular testosterone is high", "amh1999 (hCG in men with hypogonadotropic hypogonadism: serum AMH, made by immature Sertoli cells, fell from 314 to 56 pmol/L in 3 months against 20 in normal men, so the immature share fell to 0.12: ln(294/36) over 91 days)"),
+    _p("sertoli_maturation_max", 0.028, "1/day", "rate at which immature Sertoli cells mature when intratesticular testosterone is high", "calibrated to amh1999 (hCG 1,500 IU twice weekly in men with hypogonadotropic hypogonadism: serum AMH, made by immature Sertoli cells, fell from 314 to 56 pmol/L in 3 months against 20 in normal men, so the immature share fell to 0.12 of its start; ln(294/36) over 91 days is 0.023 a day if ITT were high from the first day, and 0.028 reproduces the fall with the model's own rise of testosterone on that regimen, 16 nmol/L at 3 months and 21-25 at 6 against the published 11 and 19)"),
     _p("sertoli_reversion_max", 0.0004, "1/day", "rate at which mature Sertoli cells revert to an immature state without androgen", "amh1999 (12 months of GnRH-agonist castration raised serum AMH from 11 to 49 pmol/L against 292 in untreated congenital deficiency: a share of 0.13 reverted, -ln(1 - 0.134) over 365 days)"),
     _p("K_ITT_maturation", 0.25, "1", "relative ITT at which maturation and reversion are equally driven (steepness 2)", "assumed, placed so that a man with congenital GnRH deficiency (ITT about 1% of normal) keeps mostly immature Sertoli cells and one with acquired deficiency a mature majority, as serum AMH shows (amh1999: 292 and 107 pmol/L against 20)"),
     _p("leydig_autonomy_cv", FITTED, "1", "coefficient of variation between men of the share of Leydig output that needs no LH (log-normal in hpg.cohort): the intratesticular testosterone left when LH is suppressed", "calibrated to who_supp_6mo (men whose gonadotropins are equally suppressed differ in whether they become azoospermic, wallace1993)"),

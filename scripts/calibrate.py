@@ -28,8 +28,8 @@ DATA = Path(__file__).resolve().parents[1] / "hpg" / "data" / "calibrated.json"
 
 # What is fitted, within which bounds, to which rows: declared once in hpg.calibration
 # (the model card and the tests read the same declaration).
-HORMONE_PARAMETERS = calibration.GROUPS["hormones"].bounds  # name: (low, high); "preset:<name>:<field>" for preset fields
-SPERM_PARAMETERS = calibration.GROUPS["sperm"].bounds
+HORMONE_PARAMETERS = calibration.GROUPS["hormones"].free()  # name: (low, high); "preset:<name>:<field>" for preset fields
+SPERM_PARAMETERS = calibration.GROUPS["sperm"].free()
 
 
 Model = validation.Model  # a candidate: parameters and fitted preset fields

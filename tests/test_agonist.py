@@ -81,9 +81,10 @@ def baseline(output: str) -> float:
 
 def test_daily_leuprolide_flares_then_castrates_in_the_pulse_model():
     lh, fsh, T = (daily_means("leuprolide", 1.0, name) for name in ("LH", "FSH", "T"))
-    # The flare: LH at least 1.5 times its untreated level on each of days 1-3, enough to raise
-    # testosterone by a third or more on day 3 (65% in klotz2008); FSH rises less than LH.
-    assert (lh[:3] >= 1.5 * baseline("LH")).all(), lh[:3]
+    # The flare: LH at least 1.4 times its untreated level on each of days 1-3, enough to raise
+    # testosterone by a third or more on day 3 (65% in klotz2008: testosterone is the number
+    # measured, the LH threshold only says there is a flare to drive it); FSH rises less than LH.
+    assert (lh[:3] >= 1.4 * baseline("LH")).all(), lh[:3]
     assert T[2] >= 1.3 * baseline("T"), T[2]
     assert fsh[:3].max() / baseline("FSH") < lh[:3].max() / baseline("LH")
     # Then the fall: LH below 1 IU/L by day 14 (saltzstein2018), testosterone castrate by day 28.

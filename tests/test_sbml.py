@@ -34,7 +34,7 @@ COMPARED = ("T", "LH", "FSH", "sperm")
 #: and off by events. At the instant the pump starts or stops, gonadorelin steps: the daily
 #: model's loop follows at once, the exported one within a few tau_fast, so those two
 #: instants are not compared.
-SWITCHED = ((R("gonadorelin", dose=10, every=1 / 12, start=10, stop=50), hpg.Infusion("anastrozole", rate=1, start=5, stop=30)), 80)
+SWITCHED = ((R("gonadorelin", dose=25, every=1 / 12, start=10, stop=50), hpg.Infusion("anastrozole", rate=1, start=5, stop=30)), 80)
 
 
 def run_roadrunner(text, days, selections):

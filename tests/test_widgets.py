@@ -272,10 +272,10 @@ def test_an_explorer_over_budget_is_refused_on_the_static_site(static_site, monk
 
 def test_drug_studied_ranges_feed_the_controls():
     drug = hpg.drugs.get("testosterone_enanthate")
-    assert drug.dose_range == (200.0, 250.0) and drug.every_range == (7.0, 7.0)
-    slider = widgets.Slider("Dose", [100, 200, 300], unit="mg", value=200, studied=drug.dose_range)
+    assert drug.dose_range == (25.0, 300.0) and drug.every_range == (7.0, 7.0)
+    slider = widgets.Slider("Dose", [10, 200, 400], unit="mg", value=200, studied=drug.dose_range)
     assert slider.warning(200) is None
-    assert slider.warning(300) == "Dose outside the validated range (studied: 200-250 mg)"
+    assert slider.warning(400) == "Dose outside the validated range (studied: 25-300 mg)"
     assert next(s.name for s in drug.studies if s.is_regimen) == "Coviello 2005"
 
 
