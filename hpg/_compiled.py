@@ -5,12 +5,14 @@ Nothing here restates an equation. Each function of those modules is registered 
 ``numba.extending.register_jitable`` (it stays the plain Python function it was, and
 compiled code may call it); two small compiled entry points call
 :func:`hpg.daily.untreated` and :func:`hpg.daily.integrate`, one man at a time or a cohort
-in parallel over men. The constants, each man and each row of drug exposure reach compiled
-code as NumPy records (:func:`_records`): read field by field through a pointer, so that a
-call copies none of their numbers and reading a row makes no reference-counted array view.
-Compiled code is cached beside this module (``cache=True``); numba checks only this file's
-date, so a digest of the model's source files is kept with the cache and a change to any of
-them clears it.
+in parallel over men; a third (:func:`pulse_kernel`) is the pulse model's minute loop,
+:func:`hpg.pulses._minutes`, which plain Python runs as it is. The constants, each man and
+each row of drug exposure reach compiled code as NumPy records (:func:`_records`): read
+field by field through a pointer, so that a call copies none of their numbers and reading a
+row makes no reference-counted array view. Compiled code is cached beside this module
+(``cache=True``); numba checks only this file's date, so a digest of the model's source
+files (the pulse model's among them) is kept with the cache and a change to any of them
+clears it.
 
 Imported on first use only (``import hpg`` stays fast); :func:`available` says whether
 numba is installed and not switched off with ``HPG_NUMBA=0``.
@@ -23,7 +25,7 @@ import math
 import os
 from pathlib import Path
 
-__all__ = ["available", "run", "run_cohort"]
+__all__ = ["available", "pulse_kernel", "run", "run_cohort"]
 
 
 @functools.cache
@@ -47,7 +49,7 @@ FASTMATH = {"contract", "arcp", "afn"}
 #: divisor that can be zero on valid input).
 ERROR_MODEL = "numpy"
 
-_SOURCES = ("equations.py", "daily.py", "drugs.py", "_compiled.py")
+_SOURCES = ("equations.py", "daily.py", "drugs.py", "pulses.py", "_compiled.py")
 
 
 def _clear_stale_cache() -> None:
@@ -68,14 +70,12 @@ def _clear_stale_cache() -> None:
 
 
 @functools.cache
-def _kernels():
-    """Compile (or load from the cache) the two entry points and the backend of drug levels."""
-    import numba
+def _equations() -> None:
+    """Clear a stale cache, then let compiled code call every function of :mod:`hpg.equations`."""
     import numba.extending
-    import numpy as np
     from numba.extending import register_jitable
 
-    from . import daily, equations, outputs
+    from . import equations
 
     _clear_stale_cache()
     for function in equations.EQUATIONS:
@@ -86,6 +86,17 @@ def _kernels():
     def _sqrt(x):  # the processor's square root rather than a general power
         return lambda x: math.sqrt(x)
 
+
+@functools.cache
+def _kernels():
+    """Compile (or load from the cache) the two entry points and the backend of drug levels."""
+    import numba
+    import numpy as np
+    from numba.extending import register_jitable
+
+    from . import daily, outputs
+
+    _equations()
     for name in ("fast_loop", "solve", "germ_rates", "_phase", "germ_entry", "germ_steady", "_needs_mature_sertoli", "maturation_rates", "sertoli_maturity", "germ_mean", "late_germ_cells",
                  "spermatocytes", "follicle_stimulation",
                  "slow_rates", "clinical_outputs", "_capacities", "untreated", "integrate"):
@@ -125,10 +136,33 @@ def _kernels():
     return one, cohort, backend
 
 
+@functools.cache
+def pulse_kernel():
+    """:func:`hpg.pulses._minutes` compiled (or loaded from the cache): the pulse model's minute loop."""
+    import numba
+    from numba.extending import register_jitable
+
+    from . import pulses
+
+    _equations()
+    minutes = register_jitable(pulses._minutes)
+
+    @numba.njit(cache=True, fastmath=FASTMATH, error_model=ERROR_MODEL)
+    def kernel(*arguments):
+        return minutes(*arguments)
+
+    return kernel
+
+
+def levels_backend():
+    """The backend of drug levels on NumPy arrays, superposition compiled (:class:`hpg.drugs.Backend`)."""
+    return _kernels()[2]
+
+
 def _schedule(regimens, days, steps_per_day, parameters):
     from . import daily
 
-    _, _, at, before, levels, t = daily.schedule(regimens, days, steps_per_day, parameters, _kernels()[2])
+    _, _, at, before, levels, t = daily.schedule(regimens, days, steps_per_day, parameters, levels_backend())
     exposure = _records(at, daily.EXPOSURE)
     return _steps(days, steps_per_day), exposure, exposure if before is at else _records(before, daily.EXPOSURE), levels, t
 

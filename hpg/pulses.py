@@ -71,8 +71,9 @@ fast linear state (GnRH, bound receptor, synthesis, sensor, LH pool, serum LH
 and FSH, testosterone) is advanced by its exact exponential update, so none can
 go negative; the slow states (desensitisation, capacities, with rates below
 0.001 per minute) by an Euler step. Drug levels and the desensitisation drive
-are computed for the whole run at once, in closed form; the loop itself is
-plain floating-point Python (48 hours take a few milliseconds).
+are computed for the whole run at once, in closed form; the loop itself
+(:func:`_minutes`) is plain floating-point Python, which :mod:`hpg._compiled`
+compiles with numba where it is installed.
 
 Every number is in :mod:`hpg.parameters` with its unit and source. Randomness
 (pulse timing and size) comes only from ``numpy.random.default_rng(seed)``: the
@@ -84,6 +85,7 @@ import functools
 import math
 from dataclasses import dataclass, field
 from types import SimpleNamespace
+from typing import NamedTuple
 
 import numpy as np
 
@@ -174,13 +176,13 @@ def constants(parameters: Parameters = DEFAULT) -> SimpleNamespace:
 
 
 # --------------------------------------------------------------------------- inputs
-def _gonadorelin_level(regimens, t_days: np.ndarray, horizon: float, parameters: Parameters) -> np.ndarray:
+def _gonadorelin_level(regimens, t_days: np.ndarray, horizon: float, parameters: Parameters, backend=_drugs.PLAIN) -> np.ndarray:
     """Plasma GnRH-receptor agonists in gonadorelin equivalents (pg/mL), resolved dose by dose
     (closed-form SC kinetics): gonadorelin itself and any long-acting agonist."""
     mine = [r for r in regimens if r._drug.pulse_averaged]
     if not mine:
         return np.zeros_like(t_days)
-    return np.array(_drugs.levels(mine, t_days.tolist(), horizon, parameters, resolve_pulses=True)["gonadorelin"])
+    return np.array(_drugs.levels(mine, t_days.tolist(), horizon, parameters, resolve_pulses=True, backend=backend)["gonadorelin"])
 
 
 def receptor_rates(S, c) -> tuple:
@@ -210,105 +212,139 @@ class _Draws:
         self.thresholds: list[float] = []
         self.sizes: list[float] = []
 
-    def more(self) -> None:
+    def more(self, chunks: int = 1) -> None:
         c, rng = self.c, self.rng
-        self.thresholds += rng.gamma(c.shape, 1.0 / c.shape, _CHUNK).tolist()
-        self.sizes += rng.lognormal(-0.5 * c.size_sigma**2, c.size_sigma, _CHUNK).tolist()
+        for _ in range(chunks):
+            self.thresholds += rng.gamma(c.shape, 1.0 / c.shape, _CHUNK).tolist()
+            self.sizes += rng.lognormal(-0.5 * c.size_sigma**2, c.size_sigma, _CHUNK).tolist()
 
 
-# --------------------------------------------------------------------------- the run
-def _run(patient, regimens, steps: int, seed: int, parameters: Parameters):
-    c, d = constants(parameters), _daily.constants(parameters)
-    m = _daily.man(patient.values(), d)
-    state = [0.0] * len(_daily.STATES)
-    u0 = _daily.untreated(d, m, state)
-    loop = _daily.fast_loop(u0, state[0], state[1], state[2], state[3], 0.0, 0.0, 0.0, 0.0, 0.0, d, m)
-    Hc, P, Ly = state[0], state[1], state[3]
-    ib = eq.inhibin_b(m.sertoli, state[4], _daily.late_germ_cells(state, d), d.inhibin_germ_share)
+#: Pulse draws made before a run, as a multiple of the pulses expected at the mean interval
+#: (a run that needs more stops, and resumes once more are drawn: :func:`_minutes`).
+_DRAWS_AHEAD = 1.5
 
-    # Inputs on the one-minute grid, all in closed form.
-    t_min = np.arange(steps + 1, dtype=float)
-    t_days = t_min / 1440.0
-    horizon = steps / 1440.0
-    exposure = _daily.exposures(regimens, t_days.tolist(), horizon, parameters)[0]
-    Texo, aER, IA, hcg = ([row[k] for row in exposure] for k in range(4))
-    gonadorelin = _gonadorelin_level(regimens, t_days, horizon, parameters)
-    g_exo = gonadorelin / c.g_ref
-    desens, recover = (rate.tolist() for rate in receptor_rates(_trough(g_exo, c.window), c))
-    g_list = g_exo.tolist()
 
-    # Constants bound locally (this loop is the hot path).
-    T0, to_nmol, inv_fT0, E2_residual, kappa_T, kappa_E = d.T_0, eq.T_NG_DL_TO_NMOL_L, 1.0 / d.free_T_0, d.E2_residual, d.kappa_T, d.kappa_E
-    K_GnRH, kappa_PE, kappa_PT, kappa_I, basal = d.K_GnRH, d.kappa_PE, d.kappa_PT, d.kappa_I, m.basal
-    LH_0, FSH_0, E2_0 = d.LH_0, d.FSH_0, d.E2_0
-    floor, kappa, kappa_L = d.capacity_floor, d.capacity_kappa, d.leydig_capacity_kappa
-    kH0, kH1, kP0, kP1 = d.hypothalamus_k0 / 1440.0, d.hypothalamus_k1 / 1440.0, d.pituitary_k0 / 1440.0, d.pituitary_k1 / 1440.0
-    kL0, kL1 = d.leydig_k0 / 1440.0, d.leydig_k1 / 1440.0
-    mu, inv_mu, burst, kon, koff = c.mu, 1.0 / c.mu, c.burst, c.kon, c.koff
-    eG, cG = math.exp(-c.kG), -math.expm1(-c.kG) / c.kG
-    inv_Bref, inv_Zref, KZ, kZ = 1.0 / c.B_ref, 1.0 / c.Z_ref, c.KZ, c.kZ
-    eX, eZ, eL, eT = c.eX, c.eZ, c.eL, c.eT
-    eF = math.exp(-c.kF)
-    rho, rho0, share = c.rho, c.rho0, c.share
-    ef, es = math.exp(-c.kf), math.exp(-c.ks)
-    cf, cs = share * -math.expm1(-c.kf) / c.kf, (1.0 - share) * -math.expm1(-c.ks) / c.ks
-    cL = LH_0 / c.lh_residence
+class _Minute(NamedTuple):
+    """The constants of one run of the minute loop (:func:`_minutes`), in its order."""
+
+    steps: int
+    T0: float
+    to_nmol: float
+    inv_fT0: float
+    E2_residual: float
+    kappa_T: float
+    kappa_E: float
+    K_GnRH: float
+    kappa_PE: float
+    kappa_PT: float
+    kappa_I: float
+    LH_0: float
+    FSH_0: float
+    E2_0: float
+    floor: float
+    kappa: float
+    kappa_L: float
+    kH0: float
+    kH1: float
+    kP0: float
+    kP1: float
+    kL0: float
+    kL1: float
+    inv_mu: float
+    burst: int
+    pulse_scale: float
+    kon: float
+    koff: float
+    eG: float
+    cG: float
+    inv_Bref: float
+    inv_Zref: float
+    KZ: float
+    kZ: float
+    eX: float
+    eZ: float
+    eL: float
+    eT: float
+    eF: float
+    rho: float
+    rho0: float
+    ef: float
+    es: float
+    cf: float
+    cs: float
+    cL: float
+    ib: float
+    basal: float
+    shbg: float
+    albumin_term: float
+    aromatase: float
+    pituitary: float
+    leydig: float
+    leydig_K: float
+
+
+#: The states the minute loop carries from one minute to the next (:func:`_minutes`), by index.
+_STATE = ("Te", "xL", "B", "D", "X", "Z", "Q", "Lf", "Ls", "FSH", "Hc", "P", "Ly", "phase", "G_endo", "burst_rate", "burst_left", "k")
+(_TE, _XL, _B, _D, _X, _Z, _Q, _LF, _LS, _FSH, _HC, _P, _LY, _PHASE, _G_ENDO, _BURST_RATE, _BURST_LEFT, _K) = range(len(_STATE))
+
+
+def _minutes(start, s, const, Texo, aER, IA, hcg, g, desens, recover, thresholds, sizes, pulses,
+             rec_G, rec_R, rec_B, rec_D, rec_LH, rec_FSH, rec_T, rec_fT, rec_E2):
+    """The minute loop, from minute ``start`` with the states ``s`` (:data:`_STATE`) to the end of the run.
+
+    Plain Python runs it on lists; :mod:`hpg._compiled` compiles this very function with numba and
+    runs it on NumPy arrays. ``const`` is a :class:`_Minute`; the inputs hold, minute by minute,
+    exogenous testosterone, ERalpha antagonism, aromatase inhibition, hCG, agonist GnRH (relative)
+    and the receptor's desensitisation and recovery rates. Pulse ``k`` fires at the ``k``-th of
+    ``thresholds`` with the ``k``-th of ``sizes``; its minute is written to ``pulses[k]``, and every
+    output of each minute to the ``rec_*`` sequences. Returns -1 at the end of the run, or the
+    minute at which a pulse needed a draw beyond ``thresholds``: ``s`` then holds the states at the
+    start of that minute, and a call with more draws from that minute continues the run exactly.
+    """
+    (steps, T0, to_nmol, inv_fT0, E2_residual, kappa_T, kappa_E, K_GnRH, kappa_PE, kappa_PT, kappa_I, LH_0, FSH_0, E2_0,
+     floor, kappa, kappa_L, kH0, kH1, kP0, kP1, kL0, kL1, inv_mu, burst, pulse_scale, kon, koff, eG, cG, inv_Bref,
+     inv_Zref, KZ, kZ, eX, eZ, eL, eT, eF, rho, rho0, ef, es, cf, cs, cL, ib, basal, shbg, albumin_term, aromatase,
+     pituitary, leydig, leydig_K) = const
     exp = math.exp
     (free_testosterone, estradiol, er_alpha_signal, androgen_brake, estrogen_brake, gonadotrope_response, lh_secretion,
      pituitary_androgen_brake, fsh_secretion, brake, leydig_output, adaptation_rate, capacity_target) = (
         eq.free_testosterone, eq.estradiol, eq.er_alpha_signal, eq.androgen_brake, eq.estrogen_brake, eq.gonadotrope_response,
         eq.lh_secretion, eq.pituitary_androgen_brake, eq.fsh_secretion, eq.brake, eq.leydig_output, eq.adaptation_rate,
         eq.capacity_target)
-
-    # Untreated start: the daily model's steady state, with the receptor and the
-    # frequency sensor at their means under the patient's own pulse train.
-    B, Zm = _periodic_means(c, loop.androgen, m.gnrh_drive * Hc * loop.estrogen, c.B_ref)
-    D = 0.0
-    X = B * inv_Bref
-    Z = Zm
-    Te, xL = loop.T, loop.x
-    made = lh_secretion(m.pituitary, P, 0.0, gonadotrope_response(X, K_GnRH), loop.pituitary_androgen, loop.y, kappa_PE)
-    sigL = cL * made
-    Q = sigL / (rho * X + rho0)
-    Lf, Ls = sigL * share / c.kf, sigL * (1.0 - share) / c.ks
-    FSH = FSH_0 * fsh_secretion(made, ib, kappa_I) * brake(Z * inv_Zref, kZ, 1.0)
-
-    draws = _Draws(seed, c)
-    draws.more()
-    k = 0
-    threshold = draws.thresholds[0]
-    phase = draws.start * threshold
-    G_endo, burst_left, burst_rate = 0.0, 0, 0.0
-    pulse_minutes = []
-
-    n = steps + 1
-    rec_G, rec_R, rec_B, rec_D = [0.0] * n, [0.0] * n, [0.0] * n, [0.0] * n
-    rec_LH, rec_FSH, rec_T, rec_fT, rec_E2 = [0.0] * n, [0.0] * n, [0.0] * n, [0.0] * n, [0.0] * n
-    for i in range(n):
+    Te, xL, B, D, X, Z, Q, Lf, Ls, FSH = s[_TE], s[_XL], s[_B], s[_D], s[_X], s[_Z], s[_Q], s[_LF], s[_LS], s[_FSH]
+    Hc, P, Ly, phase, G_endo, burst_rate = s[_HC], s[_P], s[_LY], s[_PHASE], s[_G_ENDO], s[_BURST_RATE]
+    burst_left, k = int(s[_BURST_LEFT]), int(s[_K])
+    threshold = thresholds[k]
+    for i in range(start, steps + 1):
         # Periphery: free testosterone, estradiol and the two brakes, from serum T now.
         T = Te + Texo[i]
-        fT = free_testosterone(T * to_nmol, m.shbg, m.albumin_term)
-        e = estradiol(T / T0, m.aromatase, IA[i], E2_residual)
+        fT = free_testosterone(T * to_nmol, shbg, albumin_term)
+        e = estradiol(T / T0, aromatase, IA[i], E2_residual)
         y = er_alpha_signal(e, aER[i])
         aT = androgen_brake(fT * inv_fT0, kappa_T)
         aE = estrogen_brake(y, kappa_E)
-        G = G_endo + g_list[i]
+        G = G_endo + g[i]
         rec_G[i], rec_B[i], rec_D[i], rec_R[i] = G, B, D, 1.0 - B - D
         rec_LH[i], rec_FSH[i], rec_T[i], rec_fT[i], rec_E2[i] = Lf + Ls, FSH, T, fT, E2_0 * e
         if i == steps:
             break
 
         # Hypothalamus: the pulse generator, then GnRH over the next minute.
-        phase += aT * inv_mu
-        if phase >= threshold:
-            phase -= threshold
-            pulse_minutes.append(i)
-            if k + 1 >= len(draws.thresholds):
-                draws.more()
+        advanced = phase + aT * inv_mu
+        if advanced >= threshold:
+            if k + 1 >= len(thresholds):  # out of draws: stop at the start of this minute
+                (s[_TE], s[_XL], s[_B], s[_D], s[_X], s[_Z], s[_Q], s[_LF], s[_LS], s[_FSH], s[_HC], s[_P], s[_LY], s[_PHASE],
+                 s[_G_ENDO], s[_BURST_RATE], s[_BURST_LEFT], s[_K]) = (
+                    Te, xL, B, D, X, Z, Q, Lf, Ls, FSH, Hc, P, Ly, phase, G_endo, burst_rate, burst_left, k)
+                return i
+            phase = advanced - threshold
+            pulses[k] = i
             burst_left = burst
-            burst_rate = c.kG * mu * m.gnrh_drive * Hc * aE * draws.sizes[k] / burst
+            burst_rate = pulse_scale * Hc * aE * sizes[k] / burst
             k += 1
-            threshold = draws.thresholds[k]
+            threshold = thresholds[k]
+        else:
+            phase = advanced
         if burst_left:
             G_endo = G_endo * eG + burst_rate * cG
             burst_left -= 1
@@ -330,7 +366,7 @@ def _run(patient, regimens, steps: int, seed: int, parameters: Parameters):
         bo = b / (1.0 - D)  # occupancy of the receptors still able to signal
         zb = bo / (bo + KZ)
         Z = zb + (Z - zb) * eZ
-        made = lh_secretion(m.pituitary, P, 0.0, gonadotrope_response(X, K_GnRH), pituitary_androgen_brake(fT * inv_fT0, kappa_PT), y, kappa_PE)
+        made = lh_secretion(pituitary, P, 0.0, gonadotrope_response(X, K_GnRH), pituitary_androgen_brake(fT * inv_fT0, kappa_PT), y, kappa_PE)
         sigL = cL * made
         r = rho * b + rho0
         Qinf = sigL / r
@@ -345,7 +381,7 @@ def _run(patient, regimens, steps: int, seed: int, parameters: Parameters):
         # Testis: Leydig output follows LH (and hCG), serum testosterone follows it.
         stimulus = (Lf + Ls) / LH_0 + hcg[i]
         xL = stimulus + (xL - stimulus) * eL
-        u = leydig_output(m.leydig, Ly, xL, m.leydig_K, basal)
+        u = leydig_output(leydig, Ly, xL, leydig_K, basal)
         Te = T0 * u + (Te - T0 * u) * eT
 
         # Slow capacities (the daily model's rates, per minute).
@@ -353,6 +389,82 @@ def _run(patient, regimens, steps: int, seed: int, parameters: Parameters):
         Hc += adaptation_rate(aH, kH0, kH1) * (capacity_target(aH, floor, kappa) - Hc)
         P += adaptation_rate(X, kP0, kP1) * (capacity_target(X, floor, kappa) - P)
         Ly += adaptation_rate(xL, kL0, kL1) * (capacity_target(xL, floor, kappa_L) - Ly)
+    s[_K] = k
+    return -1
+
+
+# --------------------------------------------------------------------------- the run
+def _run(patient, regimens, steps: int, seed: int, parameters: Parameters, compiled: bool = False):
+    c, d = constants(parameters), _daily.constants(parameters)
+    m = _daily.man(patient.values(), d)
+    state = [0.0] * len(_daily.STATES)
+    u0 = _daily.untreated(d, m, state)
+    loop = _daily.fast_loop(u0, state[0], state[1], state[2], state[3], 0.0, 0.0, 0.0, 0.0, 0.0, d, m)
+    Hc, P, Ly = state[0], state[1], state[3]
+    ib = eq.inhibin_b(m.sertoli, state[4], _daily.late_germ_cells(state, d), d.inhibin_germ_share)
+
+    # Inputs on the one-minute grid, all in closed form.
+    t_min = np.arange(steps + 1, dtype=float)
+    t_days = t_min / 1440.0
+    horizon = steps / 1440.0
+    # (NumPy arrays and compiled superposition for the compiled run; agonists act only through
+    # _gonadorelin_level, so the daily model's exposure is that of the other drugs.)
+    if compiled:
+        from . import _compiled
+    backend = _compiled.levels_backend() if compiled else _drugs.PLAIN
+    others = [r for r in regimens if not r._drug.pulse_averaged]
+    exposure = _daily.exposures(others, t_days.tolist(), horizon, parameters, backend)[0]
+    gonadorelin = _gonadorelin_level(regimens, t_days, horizon, parameters, backend)
+    g_exo = gonadorelin / c.g_ref
+    desens, recover = receptor_rates(_trough(g_exo, c.window), c)
+
+    # The run's constants, as the minute loop (:func:`_minutes`) takes them.
+    kG, mu = c.kG, c.mu
+    const = _Minute(
+        steps=steps, T0=d.T_0, to_nmol=eq.T_NG_DL_TO_NMOL_L, inv_fT0=1.0 / d.free_T_0, E2_residual=d.E2_residual,
+        kappa_T=d.kappa_T, kappa_E=d.kappa_E, K_GnRH=d.K_GnRH, kappa_PE=d.kappa_PE, kappa_PT=d.kappa_PT,
+        kappa_I=d.kappa_I, LH_0=d.LH_0, FSH_0=d.FSH_0, E2_0=d.E2_0, floor=d.capacity_floor, kappa=d.capacity_kappa,
+        kappa_L=d.leydig_capacity_kappa, kH0=d.hypothalamus_k0 / 1440.0, kH1=d.hypothalamus_k1 / 1440.0,
+        kP0=d.pituitary_k0 / 1440.0, kP1=d.pituitary_k1 / 1440.0, kL0=d.leydig_k0 / 1440.0, kL1=d.leydig_k1 / 1440.0,
+        inv_mu=1.0 / mu, burst=c.burst, pulse_scale=kG * mu * m.gnrh_drive, kon=c.kon, koff=c.koff,
+        eG=math.exp(-kG), cG=-math.expm1(-kG) / kG, inv_Bref=1.0 / c.B_ref, inv_Zref=1.0 / c.Z_ref, KZ=c.KZ, kZ=c.kZ,
+        eX=c.eX, eZ=c.eZ, eL=c.eL, eT=c.eT, eF=math.exp(-c.kF), rho=c.rho, rho0=c.rho0,
+        ef=math.exp(-c.kf), es=math.exp(-c.ks), cf=c.share * -math.expm1(-c.kf) / c.kf,
+        cs=(1.0 - c.share) * -math.expm1(-c.ks) / c.ks, cL=d.LH_0 / c.lh_residence, ib=ib, basal=m.basal,
+        shbg=m.shbg, albumin_term=m.albumin_term, aromatase=m.aromatase, pituitary=m.pituitary, leydig=m.leydig,
+        leydig_K=m.leydig_K)
+
+    # Untreated start: the daily model's steady state, with the receptor and the
+    # frequency sensor at their means under the patient's own pulse train.
+    B, Z = _periodic_means(c, loop.androgen, m.gnrh_drive * Hc * loop.estrogen, c.B_ref)
+    X = B * const.inv_Bref
+    made = eq.lh_secretion(m.pituitary, P, 0.0, eq.gonadotrope_response(X, const.K_GnRH), loop.pituitary_androgen, loop.y, const.kappa_PE)
+    sigL = const.cL * made
+    FSH = const.FSH_0 * eq.fsh_secretion(made, ib, const.kappa_I) * eq.brake(Z * const.inv_Zref, const.kZ, 1.0)
+    draws = _Draws(seed, c)
+    draws.more(max(math.ceil(steps * const.inv_mu * _DRAWS_AHEAD / _CHUNK), 1))
+    start = dict(Te=loop.T, xL=loop.x, B=B, X=X, Z=Z, Q=sigL / (c.rho * X + c.rho0), Lf=sigL * c.share / c.kf,
+                 Ls=sigL * (1.0 - c.share) / c.ks, FSH=FSH, Hc=Hc, P=P, Ly=Ly, phase=draws.start * draws.thresholds[0])
+    state = [start.get(name, 0.0) for name in _STATE]  # no desensitisation, GnRH, burst or pulse yet
+
+    n = steps + 1
+    if compiled:  # NumPy arrays (contiguous, one signature) for numba
+        minutes, array = _compiled.pulse_kernel(), np.array
+        columns = np.asarray(exposure, dtype=float).T[:4]
+        inputs = [np.ascontiguousarray(x) for x in (*columns, g_exo, desens, recover)]
+        pulses, records = np.zeros(n), list(np.zeros((9, n)))
+    else:  # lists, which plain Python indexes fastest
+        minutes, array = _minutes, list
+        inputs = [[row[j] for row in exposure] for j in range(4)] + [g_exo.tolist(), desens.tolist(), recover.tolist()]
+        pulses, records = [0.0] * n, [[0.0] * n for _ in range(9)]
+    state = array(state)
+    stop = 0
+    while stop >= 0:  # until the run ends; each stop asks for more pulse draws, and the run resumes there
+        stop = minutes(stop, state, const, *inputs, array(draws.thresholds), array(draws.sizes), pulses, *records)
+        if stop >= 0:
+            draws.more()
+    rec_G, rec_R, rec_B, rec_D, rec_LH, rec_FSH, rec_T, rec_fT, rec_E2 = records
+    pulse_minutes = pulses[:int(state[_K])]
 
     values = {
         "GnRH": rec_G,
@@ -439,6 +551,7 @@ def simulate_pulses(
     patient=None,
     seed: int = 0,
     parameters: Parameters | None = None,
+    compiled: bool | None = None,
 ) -> PulseResult:
     """Simulate one patient minute by minute for ``hours`` hours, from his untreated steady state.
 
@@ -459,6 +572,9 @@ def simulate_pulses(
     patient : an :class:`hpg.Patient`, a preset name, or ``None`` (healthy).
     seed : int >= 0 seeding the pulse generator (timing and size of GnRH pulses).
     parameters : an :class:`hpg.parameters.Parameters` (default: the model's table).
+    compiled : run the minute loop compiled with numba (True), in plain Python (False), or
+        compiled where numba is installed and ``HPG_NUMBA`` is not 0 (None, the default), as
+        :func:`hpg.simulate`. Same pulses, and outputs that agree to round-off.
 
     Returns a :class:`PulseResult` with ``t`` in hours and outputs GnRH (relative),
     gonadorelin (pg/mL), receptor_free / receptor_bound / receptor_desensitised
@@ -470,8 +586,9 @@ def simulate_pulses(
     regimens = _shorthand(gonadorelin, interval, dose) + check_regimens(regimens)
     patient = check_patient(patient)
     seed = _seed(seed)
+    compiled = _model._use_compiled(compiled)
     steps = math.ceil(hours * 60.0 - 1e-9)
-    t, values, pulse_times = _run(patient, regimens, steps, seed, _check_parameters(parameters))
+    t, values, pulse_times = _run(patient, regimens, steps, seed, _check_parameters(parameters), compiled)
     return PulseResult(t=t, values=values, units={k: UNITS[k] for k in values}, patient=patient,
                        regimens=regimens, seed=seed, pulse_times=pulse_times)
 

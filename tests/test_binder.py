@@ -37,5 +37,5 @@ def test_no_binder_folder_hides_the_root_files():
 
 def test_post_build_warms_the_compiled_model(dockerfile):
     script = (ROOT / "postBuild").read_text()
-    assert "hpg.simulate" in script and "hpg.cohort" in script
+    assert "hpg.simulate(" in script and "hpg.cohort(" in script and "hpg.simulate_pulses(" in script
     assert "postBuild" in dockerfile
