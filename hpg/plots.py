@@ -40,6 +40,8 @@ __all__ = [
     "plot_toy",
     "png_html",
     "redrawing",
+    "steady_top",
+    "subplots",
     "time_course",
 ]
 
@@ -72,27 +74,42 @@ def _reference(name: str, units: str):
 
 # ----------------------------------------------------------------------------- figures, new or kept
 _KEPT: contextvars.ContextVar[dict | None] = contextvars.ContextVar("hpg_plots_kept", default=None)
+#: The kept figures returned within the current :func:`redrawing` context.
+_RETURNED: contextvars.ContextVar[list | None] = contextvars.ContextVar("hpg_plots_returned", default=None)
 
 
 @contextlib.contextmanager
 def redrawing(kept: dict):
-    """Within this context, :func:`time_course`, :func:`cohort_bands` and :func:`plot_toy`
-    update a figure they made on an earlier call in the same context (``kept`` remembers it),
-    if it has the same panels and nothing has changed it since, instead of making a new one.
-    The figure returned is then the same object as before, redrawn: for a caller that shows
-    one figure at a time (a live explorer), never for one that keeps its figures."""
+    """Within this context, :func:`time_course`, :func:`cohort_bands`, :func:`plot_toy` and
+    :func:`subplots` update a figure they made on an earlier call (``kept`` remembers it), if
+    it has the same panels and nothing has changed it since the context it was returned in
+    ended, instead of making a new one. The figure returned is then the same object as before,
+    redrawn: for a caller that shows one figure at a time (a live explorer), never for one
+    that keeps its figures.
+
+    What the caller adds to a figure within the context (a line, a text, limits, ticks, a
+    title's size) is taken away before the figure is used again, and a figure that cannot be
+    brought back to exactly how it was made is replaced by a new one."""
     token = _KEPT.set(kept)
+    listing = _RETURNED.set([])
     try:
         yield kept
     finally:
+        for figure in _RETURNED.get():
+            if figure.sealed is not None and any(k is figure for k in kept.values()):
+                figure.seal()  # as the caller left it; a change made after the context then shows
+        _RETURNED.reset(listing)
         _KEPT.reset(token)
 
 
 class _Kept:
-    """A figure made within :func:`redrawing`, and what it looked like when it was returned."""
+    """A figure made within :func:`redrawing`, what it looked like when it was returned (or
+    when the context ended), and what it looked like when it was made."""
 
     def __init__(self, fig, axes):
         self.fig, self.axes, self.sealed = fig, axes, None
+        self.made = [_Made(ax) for ax in axes]
+        self.pristine = _fingerprint(fig, limits=False)
 
     def seal(self) -> None:
         self.sealed = _fingerprint(self.fig)
@@ -100,32 +117,80 @@ class _Kept:
     def reusable(self) -> bool:
         return self.sealed is not None and _fingerprint(self.fig) == self.sealed
 
-    def wipe(self) -> None:
-        """Back to empty panels, as new: no artists, no titles, limits to be found again."""
+    def wipe(self) -> bool:
+        """Back to empty panels, as made: no artists, no titles, limits to be found again, the
+        scales, ticks, margins and label styles of a new figure. False if that fell short (the
+        caller changed something else), and the figure must not be reused."""
         from matplotlib.transforms import Bbox
 
         self.sealed = None
-        for ax in self.axes:
+        for ax, made in zip(self.axes, self.made):
             for artist in [*ax.lines, *ax.collections, *ax.patches, *ax.texts]:
                 artist.remove()
             if ax.get_legend() is not None:
                 ax.get_legend().remove()
-            ax.set_title("")
-            ax.set_xlabel("")
-            ax.set_ylabel("")
+            for loc in ("left", "center", "right"):
+                ax.set_title("", loc=loc)
+            made.restore(ax)
             ax.set_prop_cycle(None)
             ax.dataLim.set_points(Bbox.null().get_points())
             ax.ignore_existing_data_limits = True
             ax.set_autoscale_on(True)
+        return _fingerprint(self.fig, limits=False) == self.pristine
 
 
-def _fingerprint(fig) -> tuple:
-    """What a caller could have changed in a figure after a figure function returned it."""
+class _Made:
+    """What a figure function or its caller may change in one panel, as it was made: scales,
+    tick locators and formatters, margins, and the styles of the axis labels."""
+
+    def __init__(self, ax):
+        from matplotlib.text import Text
+
+        self.scales = ax.get_xscale(), ax.get_yscale()
+        self.margins = ax.margins()
+        self.tickers = [_tickers(axis) for axis in (ax.xaxis, ax.yaxis)]
+        self.labels = []
+        for axis in (ax.xaxis, ax.yaxis):
+            style = Text()
+            style.update_from(axis.label)  # a copy of the label's font, colour, alignment, rotation
+            self.labels.append((style, axis.labelpad))
+
+    def restore(self, ax) -> None:
+        if ax.get_xscale() != self.scales[0]:
+            ax.set_xscale(self.scales[0])
+        if ax.get_yscale() != self.scales[1]:
+            ax.set_yscale(self.scales[1])
+        ax.margins(*self.margins)
+        for axis, tickers, (style, pad) in zip((ax.xaxis, ax.yaxis), self.tickers, self.labels):
+            if _tickers(axis) != tickers:
+                (major_locator, major_formatter, minor_locator, minor_formatter), defaults = tickers[:4], tickers[4]
+                axis.set_major_locator(major_locator)
+                axis.set_major_formatter(major_formatter)
+                axis.set_minor_locator(minor_locator)
+                axis.set_minor_formatter(minor_formatter)
+                axis.isDefault_majloc, axis.isDefault_majfmt, axis.isDefault_minloc, axis.isDefault_minfmt = defaults
+            axis.label.update_from(style)
+            axis.label.set_text("")
+            axis.labelpad = pad
+
+
+def _tickers(axis) -> tuple:
+    return (axis.get_major_locator(), axis.get_major_formatter(), axis.get_minor_locator(), axis.get_minor_formatter(),
+            (axis.isDefault_majloc, axis.isDefault_majfmt, axis.isDefault_minloc, axis.isDefault_minfmt))
+
+
+def _fingerprint(fig, limits: bool = True) -> tuple:
+    """What a caller could have changed in a figure after a figure function returned it
+    (without the limits: what a wiped figure must share with a new one)."""
+    def text(t):
+        return (t.get_text(), t.get_visible(), hash(t.get_fontproperties()), str(t.get_color()), t.get_rotation(),
+                t.get_horizontalalignment(), t.get_verticalalignment())
+
     def axes(ax):
-        return (len(ax.get_children()), tuple(ax.get_position().bounds), ax.get_xlim(), ax.get_ylim(),
-                ax.get_autoscalex_on(), ax.get_autoscaley_on(), ax.get_xscale(), ax.get_yscale(),
-                tuple(ax.get_title(loc) for loc in ("left", "center", "right")), ax.get_xlabel(), ax.get_ylabel(),
-                id(ax.get_legend()), ax.axison, ax.get_facecolor(),
+        return (len(ax.get_children()), tuple(ax.get_position().bounds), *((ax.get_xlim(), ax.get_ylim()) if limits else ()),
+                ax.get_autoscalex_on(), ax.get_autoscaley_on(), ax.get_xscale(), ax.get_yscale(), ax.margins(),
+                tuple(ax.get_title(loc) for loc in ("left", "center", "right")), text(ax.xaxis.label), text(ax.yaxis.label),
+                ax.xaxis.labelpad, ax.yaxis.labelpad, id(ax.get_legend()), ax.axison, ax.get_facecolor(),
                 *(repr(sorted(x.get_tick_params(which=w).items())) for x in (ax.xaxis, ax.yaxis) for w in ("major", "minor")),
                 *(id(f) for x in (ax.xaxis, ax.yaxis) for f in (x.get_major_locator(), x.get_major_formatter(),
                                                                 x.get_minor_locator(), x.get_minor_formatter())))
@@ -134,7 +199,7 @@ def _fingerprint(fig) -> tuple:
             tuple(vars(fig.subplotpars).items()), tuple(axes(ax) for ax in fig.axes))
 
 
-def _figure(kind: str, n: int, figsize, make):
+def _figure(kind, n: int, figsize, make):
     """A figure of ``n`` panels for the figure function ``kind``: the kept one, wiped, within
     :func:`redrawing` if it can be reused; else a new one from ``make()`` -> (fig, axes)."""
     kept = _KEPT.get()
@@ -142,9 +207,7 @@ def _figure(kind: str, n: int, figsize, make):
         return make()
     key = (kind, n, tuple(figsize) if figsize is not None else None)
     figure = kept.get(key)
-    if figure is not None and figure.reusable():
-        figure.wipe()
-    else:
+    if figure is None or not (figure.reusable() and figure.wipe()):
         figure = kept[key] = _Kept(*make())
     return figure.fig, figure.axes
 
@@ -155,6 +218,9 @@ def _made(fig):
     for figure in (kept or {}).values():
         if figure.fig is fig:
             figure.seal()
+            returned = _RETURNED.get()
+            if returned is not None:
+                returned.append(figure)
     return fig
 
 
@@ -173,6 +239,31 @@ def _axes(ax, figsize):
 
     fig, axes = _figure("single", 1, figsize, make)
     return fig, axes[0]
+
+
+def subplots(n: int = 1, *, figsize=(6.4, 4.8), sharex: bool = True, **margins):
+    """A new Figure (no pyplot manager, nothing to close) of ``n`` panels stacked, sharing
+    their x axis if ``sharex``, with fixed ``margins`` (the arguments of
+    ``Figure.subplots_adjust``: left, right, bottom, top, hspace): (figure, axes), ``axes``
+    one Axes for one panel, else a list. For a chapter's own figures; within
+    :func:`redrawing`, the figure of an earlier call with the same arguments is reused,
+    emptied (a live explorer then skips making the figure and its axes' ticks)."""
+    fig, axes = _figure(("subplots", sharex, tuple(sorted(margins.items()))), n, tuple(figsize),
+                        lambda: _stack(n, figsize, sharex, margins))
+    _made(fig)
+    return fig, (axes[0] if n == 1 else list(axes))
+
+
+def _stack(n: int, figsize, sharex: bool, margins: dict):
+    """A bare Figure of ``n`` panels stacked, and its axes: quicker to make than with pyplot
+    (no figure manager), and nothing to close."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=figsize)
+    axes = fig.subplots(n, 1, sharex=sharex, squeeze=False)[:, 0]
+    if margins:
+        fig.subplots_adjust(**margins)
+    return fig, list(axes)
 
 
 class PNG:
@@ -241,7 +332,7 @@ def _check_alt(alt) -> None:
         raise ValueError(f"alt must be a text describing the figure, got {alt!r}")
 
 
-def _steady_top(ax) -> None:
+def steady_top(ax) -> None:
     """Start the y axis at 0 and end it on a round value at or above the autoscaled top
     (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 x 10^k): neighbouring settings of an explorer then
     share their axes, which a live explorer draws only once (hpg.widgets.canvas)."""
@@ -272,7 +363,7 @@ def plot_toy(result, ax=None, *, title: str | None = None, figsize=(6.4, 3.6)):
     ax.set_xlabel("time (arbitrary units)")
     ax.set_ylabel("level / set point")
     ax.set_xlim(result.t[0], result.t[-1])
-    _steady_top(ax)
+    steady_top(ax)
     ax.legend(loc="lower right", frameon=False)
     if title:
         ax.set_title(title)
@@ -361,19 +452,10 @@ def time_course(results, outputs=("T", "LH"), *, units: str = "conventional", re
 
 
 def _panels(n: int, figsize):
-    from matplotlib.figure import Figure
-
     width, height = figsize or (6.4, 0.9 + 1.7 * n)
-
-    def make():
-        # A bare Figure (no pyplot figure manager) is quicker to make and needs no closing.
-        fig = Figure(figsize=(width, height))
-        axes = fig.subplots(n, 1, sharex=True, squeeze=False)[:, 0]
-        # margins in inches, whatever the height: 0.55 below (axis label), 0.35 above (title, legend)
-        fig.subplots_adjust(left=0.13, right=0.97, bottom=0.55 / height, top=1 - 0.35 / height, hspace=0.15)
-        return fig, list(axes)
-
-    return _figure("panels", n, (width, height), make)
+    # margins in inches, whatever the height: 0.55 below (axis label), 0.35 above (title, legend)
+    margins = dict(left=0.13, right=0.97, bottom=0.55 / height, top=1 - 0.35 / height, hspace=0.15)
+    return _figure("panels", n, (width, height), lambda: _stack(n, (width, height), True, margins))
 
 
 def _decorate(ax, name, unit, units, reference, treatment, t_unit):
@@ -390,7 +472,7 @@ def _decorate(ax, name, unit, units, reference, treatment, t_unit):
         ax.axvspan(start * scale, stop * scale, facecolor="none", edgecolor="0.75", hatch="//", linewidth=0, zorder=0)
     ax.set_ylabel(f"{_label(name)}\n({unit})", fontsize="small")
     ax.margins(x=0)
-    _steady_top(ax)
+    steady_top(ax)
 
 
 def describe(results, outputs=("T", "LH"), *, units: str = "conventional", treatment=None) -> str:

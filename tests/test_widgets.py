@@ -377,6 +377,17 @@ def test_a_figure_changed_after_its_background_was_kept_is_drawn_anew():
     assert painter.misses == 2
 
 
+def test_pixels_from_the_canvas_stay_as_drawn_when_the_next_figure_is_drawn():
+    painter = canvas.Canvas()
+    first = painter.rgba(course(25))
+    second = course(400)
+    painter.rgba(second)
+    assert np.array_equal(first[..., :3], saved(course(25)))
+    # the figures share one renderer, and with it Matplotlib's sizes of the texts laid out
+    third = course(26)
+    painter.png(third)
+    assert third.canvas.get_renderer() is second.canvas.get_renderer()
+
 # ------------------------------------------------------------------------------------ bad declarations
 @pytest.mark.parametrize(
     ("build", "message"),

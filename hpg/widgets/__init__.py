@@ -22,6 +22,10 @@ The drawing function takes the controls as keyword arguments and returns ``(figu
 a Matplotlib figure and a text that says what it shows at that setting (the ``describe*``
 functions of :mod:`hpg.plots` write one). The same function draws every figure, precomputed
 or live; there is no second copy of the model or of the plots, in Python or in JavaScript.
+A function that draws its own figure makes it with :func:`hpg.plots.subplots` (reused, emptied,
+from one redraw to the next in a kernel) and ends an autoscaled axis with
+:func:`hpg.plots.steady_top` (a round top, the same for neighbouring settings, whose axes are
+then drawn once): both keep a live redraw quick.
 
 The explorer has two faces.
 

@@ -13,7 +13,8 @@ usually share those axes. :class:`Canvas` therefore draws a figure in two layers
 A figure that cannot be split without changing a pixel (a layout engine, images, insets,
 overlapping axes, gridlines under shaded areas, anything rasterised) is drawn whole. The
 pixels are those :meth:`Figure.savefig` would give (tested pixel for pixel); the PNG, with a
-palette of 64 colours and the lowest compression, is made in a few milliseconds.
+palette of 64 colours and the lowest compression, is made in a few milliseconds. Figures of
+the same size are drawn with one renderer, which keeps the sizes of the texts it has laid out.
 """
 from __future__ import annotations
 
@@ -36,18 +37,34 @@ class Canvas:
     def __init__(self, dpi: int = 96):
         self.dpi = dpi
         self._backgrounds: OrderedDict[tuple, _Background] = OrderedDict()
+        self._renderer = None  # (size, renderer) of the last figure drawn
         self.hits = self.misses = self.whole = 0
 
     def png(self, fig) -> bytes:
         """The figure as PNG bytes (it is not closed: a caller that made it with pyplot closes it)."""
-        return _encode(self.rgba(fig))
+        return _encode(self._draw(fig))
 
     def rgba(self, fig) -> np.ndarray:
         """The figure's pixels (height x width x RGBA), as :meth:`Figure.savefig` draws them."""
+        return self._draw(fig).copy()
+
+    def _share_renderer(self, canvas) -> None:
+        """Give ``canvas`` the renderer of the last figure of the same size: Matplotlib keeps the
+        sizes of the texts it has laid out (tick labels, legends, titles) per renderer, and a new
+        renderer would lay every text out again."""
+        size = (*canvas.get_width_height(physical=True), canvas.figure.dpi)
+        if self._renderer is not None and self._renderer[0] == size:
+            canvas.renderer, canvas._lastKey = self._renderer[1], size  # what FigureCanvasAgg.get_renderer keeps
+        else:
+            self._renderer = (size, canvas.get_renderer())
+
+    def _draw(self, fig) -> np.ndarray:
+        """The figure's pixels, in the shared renderer's buffer (overwritten by the next figure)."""
         from matplotlib.backends.backend_agg import FigureCanvasAgg
 
         fig.set_dpi(self.dpi)
         canvas = FigureCanvasAgg(fig)
+        self._share_renderer(canvas)
         layers = _layers(fig)
         if layers is None:
             self.whole += 1
@@ -107,10 +124,10 @@ def _encode(rgba: np.ndarray) -> bytes:
     a third of the bytes to send) and compressed fast."""
     from PIL import Image
 
-    opaque = bool((rgba[..., 3] == 255).all())
-    image = Image.fromarray(np.ascontiguousarray(rgba[..., :3])) if opaque else Image.fromarray(rgba)
-    if opaque:
-        image = image.quantize(colors=64, method=Image.Quantize.FASTOCTREE)
+    height, width = rgba.shape[:2]
+    image = Image.frombuffer("RGBA", (width, height), np.ascontiguousarray(rgba), "raw", "RGBA", 0, 1)
+    if bool((rgba[..., 3] == 255).all()):  # opaque
+        image = image.convert("RGB").quantize(colors=64, method=Image.Quantize.FASTOCTREE)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", compress_level=1)
     return buffer.getvalue()
