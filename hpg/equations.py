@@ -331,10 +331,16 @@ def sertoli_reversion_rate(itt, rate_max, K):
     return rate_max * (1.0 - hill(itt, K, n=2))
 
 
-@equation(r"V = 1 - w_V + w_V\,M\,s")
+@equation(r"V = (1 - w_V)\,s + w_V\,M")
 def testis_volume(germ_mass_rel, sertoli, germ_share):
-    """Testis volume (relative): a fixed part and the germ-cell compartments."""
-    return 1.0 - germ_share + germ_share * germ_mass_rel * sertoli
+    """Testis volume (relative): the germ-cell compartments (``germ_mass_rel``, which already
+    counts the man's Sertoli cells, since they set how many germ cells enter) and the rest of
+    the tissue, which scales with his number of Sertoli cells ``sertoli``: each Sertoli cell
+    holds a fixed stretch of tubule (johnson1984: Sertoli cells are evenly spread through the
+    testis and their number sets sperm production), and a testis with Sertoli cells but no
+    germ cells beyond spermatogonia is small (cortes1987: before puberty they are packed
+    about eight times as densely as in the adult testis)."""
+    return (1.0 - germ_share) * sertoli + germ_share * germ_mass_rel
 
 
 # --------------------------------------------------------------------------- slow capacities

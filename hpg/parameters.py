@@ -123,7 +123,7 @@ _MODEL = [
     _p("progenitor_renewal_cv", FITTED, "1", "coefficient of variation between men of the self-renewal rate of their spermatogonial progenitors (log-normal in hpg.cohort)", "calibrated to liu_rec (the minority not back by 12 and 16 months) and who1990_baseline (the months to a man's own baseline), with the other sperm parameters"),
     _p("azoospermia_limit", 0.1, "million/mL", "sperm concentration below which the model calls a man azoospermic (what a counting chamber can detect)", "assumed (who_supp_6mo asks the model to state one)"),
     _p("inhibin_germ_share", 0.5, "1", "share of inhibin B output that depends on late germ cells", "assumed"),
-    _p("testis_germ_share", 0.7, "1", "share of testis volume made of the germ-cell compartments", "assumed"),
+    _p("testis_germ_share", 0.7, "1", "share of testis volume made of the germ-cell compartments (the rest scales with the number of Sertoli cells)", "assumed (with it, the GnRH-deficient man's untreated testis, a third of the Sertoli cells and no germ cells beyond spermatogonia, is about 1.9 mL, and nearly triples on hCG with FSH as in burgues1997)"),
     # --- Periphery ---
     _p("E2_residual", FITTED, "1", "share of baseline estradiol not made by aromatase at the model's inhibition", "calibrated to leder_ana_E2"),
     _p("aromatase_bmi_exponent", 1.0, "1", "aromatase activity grows as (BMI / 23) to this power", "calibrated to the obese preset (wu2008)"),

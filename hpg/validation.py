@@ -50,11 +50,7 @@ PENDING: dict[str, str] = {
     "burgues_chh": "the GnRH-deficient man's first sperm come after about 7 weeks of hCG with FSH (published median 5 "
                    "months): his immature Sertoli cells now hold germ cells before meiosis, but they mature within weeks "
                    "(amh1999), the germ-cell chain lets its earliest cells through in less than the mean passage, and the "
-                   "model keeps his number of Sertoli cells fixed where treated men's testes grow about threefold (burgues1997)",
-    "burgues_volume": "the GnRH-deficient man's testes grow by about a sixth on hCG with FSH, where treated men's nearly "
-                      "tripled: the model fixes his number of Sertoli cells (sertoli_capacity 0.3), which FSH can still "
-                      "expand in an immature testis, and it counts 30% of every testis as tissue that does not change "
-                      "(testis_germ_share), so his 5.5 mL untreated testis could not triple even with a full complement",
+                   "model keeps his number of Sertoli cells fixed, where FSH can still add to them in an immature testis",
     "handelsman_azoospermic": "the men the model makes azoospermic start with lower sperm counts than the others "
                               "(the trial found no pretreatment difference but FSH): they are the men whose germ "
                               "cells need more Sertoli support, a trait that also slows their recovery, where the "

@@ -122,6 +122,19 @@ def test_inhibin_B_brakes_FSH():
     assert low_sertoli["inhibin_B"] < 255 and low_sertoli["FSH"] > 4.5
 
 
+def test_testis_volume_follows_the_sertoli_cells_and_the_germ_cells_they_hold():
+    """Besides its germ cells, a testis is tissue whose amount follows its Sertoli cells: the
+    GnRH-deficient man's testis, with a third of the Sertoli cells and no germ cells beyond
+    spermatogonia, is under the 4 mL that marks complete deficiency (burris1988), and a healthy
+    man with fewer Sertoli cells has a proportionally smaller testis, to within the small
+    change of Sertoli support that inhibin's feedback on FSH brings."""
+    assert 1.0 < hpg.model.steady_state(hpg.Patient.preset("gnrh_deficient"))["testis_volume"] < 4.0
+    healthy = hpg.model.steady_state()["testis_volume"]
+    for sertoli in (0.6, 1.5):
+        ratio = hpg.model.steady_state(hpg.Patient(sertoli_capacity=sertoli))["testis_volume"] / healthy
+        assert abs(ratio / sertoli - 1) < 0.1, (sertoli, ratio)
+
+
 def test_obesity_raises_E2_and_lowers_SHBG_total_T_more_than_free_T():
     obese = hpg.model.steady_state(hpg.Patient.preset("obese"))
     healthy = hpg.model.steady_state()
