@@ -357,7 +357,7 @@ def _last_month_percent_of_baseline(m: Measure) -> dict:
     of its untreated value (the last month of treatment, every day of the dosing interval alike)."""
     t = m.run.t
     window = (t > m.day - POOLED_SAMPLE_INTERVAL) & (t <= m.day)
-    return {k: float(_targets.CHANGES["percent_of_baseline"](m.run.at(0)[k], np.mean(m.run[k][window]))) for k in m.keys}
+    return _percent_of_untreated(m, lambda k: np.mean(m.run[k][window]))
 
 
 def _trough_percent_of_baseline(m: Measure) -> dict:
@@ -366,7 +366,13 @@ def _trough_percent_of_baseline(m: Measure) -> dict:
     of its untreated value. A reading on the day of an injection is taken before the depot releases."""
     days = np.arange(POOLED_SAMPLE_INTERVAL, m.day + 1e-9, POOLED_SAMPLE_INTERVAL)
     samples = [m.run.at(d) for d in days]
-    return {k: float(_targets.CHANGES["percent_of_baseline"](m.run.at(0)[k], np.mean([s[k] for s in samples]))) for k in m.keys}
+    return _percent_of_untreated(m, lambda k: np.mean([s[k] for s in samples]))
+
+
+def _percent_of_untreated(m: Measure, treated) -> dict:
+    """For each output named by a key, ``treated(key)`` as a percentage of its untreated value (day 0)."""
+    untreated = m.run.at(0)
+    return {k: float(_targets.CHANGES["percent_of_baseline"](untreated[k], treated(k))) for k in m.keys}
 
 
 def _percent_below(m: Measure) -> dict:
